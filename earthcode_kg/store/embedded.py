@@ -1,0 +1,164 @@
+"""The embedded store: pyoxigraph, on disk by default, in memory for tests.
+
+Bulk loads go through ``Store.bulk_load`` (measured 3-6x faster on disk than the transactional ``load``); a single
+document is replaced in one SPARQL Update so readers never see it half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import queue
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .base import Bindings, QuerySyntaxError, RawResult, Row, StoreError
+
+#: About 40k statements: large enough for bulk_load to be efficient, small enough to overlap with mapping.
+_BATCH_BYTES = 8 * 1024 * 1024
+_UNION_EXPORT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def ntriples_to_nquads(graph: str, ntriples: bytes) -> bytes:
+    """Move N-Triples into ``graph``.
+
+    Every N-Triples statement ends in `` .\\n`` and no term can contain a raw newline (literals escape it), so the
+    terminator is an unambiguous place to insert the graph name.
+    """
+    return ntriples.replace(b" .\n", b" <" + graph.encode() + b"> .\n")
+
+
+def _substitutions(bindings: Bindings | None) -> dict[ox.Variable, object] | None:
+    return {ox.Variable(k): v for k, v in bindings.items()} if bindings else None
+
+
+class OxigraphStore:
+    """A :class:`~earthcode_kg.store.base.GraphStore` on an in-process pyoxigraph ``Store``."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else None
+        if self.path:
+            self.path.mkdir(parents=True, exist_ok=True)
+        self._store = ox.Store(str(self.path)) if self.path else ox.Store()
+
+    # -- writing -------------------------------------------------------------------------------------------------
+    def replace_graph(self, graph: str, ntriples: bytes) -> None:
+        body = ntriples.decode()
+        g = ox.NamedNode(graph)
+        # One update = one transaction: the graph is never seen empty or half-loaded.
+        self._store.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{\n{body}}} }}")
+
+    def replace_graphs(self, graphs: Iterable[tuple[str, bytes]]) -> None:
+        """Bulk path: batches are handed to a writer thread (``bulk_load`` releases the GIL), so producing the
+        next batch — mapping JSON to RDF — overlaps with writing the previous one."""
+        existing = self.graphs()
+        batches: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        failure: list[BaseException] = []
+
+        def writer() -> None:
+            while (batch := batches.get()) is not None:
+                if not failure:
+                    try:
+                        self._store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
+                    except BaseException as e:  # re-raised in the caller's thread
+                        failure.append(e)
+
+        thread = threading.Thread(target=writer, name="oxigraph-bulk-load", daemon=True)
+        thread.start()
+        chunk: list[bytes] = []
+        size = 0
+        try:
+            for graph, ntriples in graphs:
+                if graph in existing:
+                    self._store.remove_graph(ox.NamedNode(graph))
+                chunk.append(ntriples_to_nquads(graph, ntriples))
+                size += len(ntriples)
+                if size >= _BATCH_BYTES:
+                    batches.put(b"".join(chunk))
+                    chunk, size = [], 0
+            if chunk:
+                batches.put(b"".join(chunk))
+        finally:
+            batches.put(None)
+            thread.join()
+        if failure:
+            raise StoreError(f"bulk load failed: {failure[0]}") from failure[0]
+        if self.path:
+            self._store.flush()
+
+    def drop_graph(self, graph: str) -> None:
+        g = ox.NamedNode(graph)
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
+
+    def update(self, update: str) -> None:
+        try:
+            self._store.update(update)
+        except SyntaxError as e:
+            raise QuerySyntaxError(str(e)) from e
+
+    # -- reading -------------------------------------------------------------------------------------------------
+    def graphs(self) -> set[str]:
+        return {g.value for g in self._store.named_graphs()}
+
+    def _query(self, query: str, bindings: Bindings | None, union: bool, **kw):
+        try:
+            return self._store.query(
+                query, use_default_graph_as_union=union, substitutions=_substitutions(bindings), **kw
+            )
+        except SyntaxError as e:
+            raise QuerySyntaxError(str(e)) from e
+        except OSError as e:
+            raise StoreError(str(e)) from e
+
+    def select(self, query: str, bindings: Bindings | None = None, *, union: bool = True) -> list[Row]:
+        solutions = self._query(query, bindings, union)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QuerySyntaxError("expected a SELECT query")
+        names = [v.value for v in solutions.variables]
+        return [{n: t for n, t in zip(names, s) if t is not None} for s in solutions]
+
+    def ask(self, query: str, bindings: Bindings | None = None, *, union: bool = True) -> bool:
+        return bool(self._query(query, bindings, union))
+
+    def construct(self, query: str, bindings: Bindings | None = None, *, union: bool = True) -> list[ox.Triple]:
+        return list(self._query(query, bindings, union))
+
+    def query_raw(
+        self,
+        query: str,
+        accept: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        timeout_s: float | None = None,
+    ) -> RawResult:
+        kw = {}
+        union = not default_graphs and not named_graphs
+        if default_graphs:
+            kw["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            kw["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        result = self._query(query, None, union, **kw)
+        if isinstance(result, ox.QueryTriples):
+            fmt = ox.RdfFormat.from_media_type(accept) or ox.RdfFormat.N_TRIPLES
+        else:
+            fmt = ox.QueryResultsFormat.from_media_type(accept) or ox.QueryResultsFormat.JSON
+        return RawResult(result.serialize(format=fmt), fmt.media_type)
+
+    def export(self, media_type: str) -> bytes:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"unknown RDF media type {media_type!r}")
+        if fmt.supports_datasets:
+            return self._store.dump(format=fmt)
+        return self._store.query(_UNION_EXPORT, use_default_graph_as_union=True).serialize(format=fmt)
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        if self.path:
+            self._store.flush()
+        del self._store
