@@ -36,6 +36,14 @@ class QueryTimeout(StoreError):
     """The query ran past the configured time limit and was stopped."""
 
 
+class NotAcceptable(StoreError):
+    """No serialisation the client accepts fits the query's result kind (HTTP 406)."""
+
+    def __init__(self, accept: str | None, kind: str) -> None:
+        super().__init__(f"cannot serialise {'solutions' if kind == 'results' else 'triples'} as {accept!r}")
+        self.kind = kind
+
+
 @dataclass(frozen=True)
 class RawResult:
     """A query result already serialised by the store, as the SPARQL endpoint passes it through."""
@@ -82,7 +90,8 @@ class GraphStore(Protocol):
         named_graphs: list[str] | None = None,
         timeout_s: float | None = None,
     ) -> RawResult:
-        """Run any query for the SPARQL endpoint and return it serialised in the media type ``accept`` names."""
+        """Run any query for the SPARQL endpoint, serialised as negotiated from ``accept`` (an Accept header value or a
+        short name, see :mod:`earthcode_kg.store.formats`); raises :class:`NotAcceptable` if nothing fits."""
 
     def update(self, update: str) -> None:
         """Run a SPARQL 1.1 Update."""

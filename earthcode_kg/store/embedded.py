@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .base import Bindings, QuerySyntaxError, RawResult, Row, StoreError
+from .base import Bindings, NotAcceptable, QuerySyntaxError, RawResult, Row, StoreError
+from .bindings import bind
+from .formats import negotiate
 
 #: About 40k statements: large enough for bulk_load to be efficient, small enough to overlap with mapping.
 _BATCH_BYTES = 8 * 1024 * 1024
@@ -27,10 +29,6 @@ def ntriples_to_nquads(graph: str, ntriples: bytes) -> bytes:
     terminator is an unambiguous place to insert the graph name.
     """
     return ntriples.replace(b" .\n", b" <" + graph.encode() + b"> .\n")
-
-
-def _substitutions(bindings: Bindings | None) -> dict[ox.Variable, object] | None:
-    return {ox.Variable(k): v for k, v in bindings.items()} if bindings else None
 
 
 class OxigraphStore:
@@ -104,9 +102,7 @@ class OxigraphStore:
 
     def _query(self, query: str, bindings: Bindings | None, union: bool, **kw):
         try:
-            return self._store.query(
-                query, use_default_graph_as_union=union, substitutions=_substitutions(bindings), **kw
-            )
+            return self._store.query(bind(query, bindings), use_default_graph_as_union=union, **kw)
         except SyntaxError as e:
             raise QuerySyntaxError(str(e)) from e
         except OSError as e:
@@ -141,11 +137,12 @@ class OxigraphStore:
         if named_graphs:
             kw["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         result = self._query(query, None, union, **kw)
-        if isinstance(result, ox.QueryTriples):
-            fmt = ox.RdfFormat.from_media_type(accept) or ox.RdfFormat.N_TRIPLES
-        else:
-            fmt = ox.QueryResultsFormat.from_media_type(accept) or ox.QueryResultsFormat.JSON
-        return RawResult(result.serialize(format=fmt), fmt.media_type)
+        kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
+        media = negotiate(accept, kind)
+        if media is None:
+            raise NotAcceptable(accept, kind)
+        fmt = ox.RdfFormat.from_media_type(media) if kind == "graph" else ox.QueryResultsFormat.from_media_type(media)
+        return RawResult(result.serialize(format=fmt), media)
 
     def export(self, media_type: str) -> bytes:
         fmt = ox.RdfFormat.from_media_type(media_type)

@@ -1,0 +1,46 @@
+"""Values are bound into SPARQL as a VALUES block that the library escapes, never by string formatting."""
+
+import pyoxigraph as ox
+import pytest
+
+from earthcode_kg.store.bindings import BindingError, bind
+
+
+def run(query, **bindings):
+    store = ox.Store()
+    store.update('INSERT DATA { <http://a> <http://p> "x" . <http://b> <http://p> "y" }')
+    return store.query(bind(query, bindings), use_default_graph_as_union=True)
+
+
+def test_a_bound_variable_need_not_be_projected():
+    assert [s["o"].value for s in run("SELECT ?o WHERE { ?s <http://p> ?o }", s=ox.NamedNode("http://a"))] == ["x"]
+
+
+def test_aggregates_see_the_binding():
+    (row,) = run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", s=ox.NamedNode("http://b"))
+    assert row["n"].value == "1"
+
+
+def test_construct_templates_are_skipped():
+    triples = list(run("CONSTRUCT { ?s <http://q> ?o } WHERE { ?s <http://p> ?o }", s=ox.NamedNode("http://a")))
+    assert len(triples) == 1
+
+
+def test_braces_inside_iris_strings_and_comments_do_not_confuse_it():
+    q = 'PREFIX x: <http://e/x#y> # a { comment\nSELECT ?o WHERE { ?s <http://p> ?o FILTER(?o != "}") }'
+    assert len(list(run(q, s=ox.NamedNode("http://a")))) == 1
+
+
+def test_hostile_literal_values_stay_literals():
+    evil = ox.Literal('x" } ; DROP ALL ; #')
+    assert list(run("SELECT ?s WHERE { ?s <http://p> ?o }", o=evil)) == []
+
+
+def test_variable_names_are_checked():
+    with pytest.raises(BindingError):
+        bind("SELECT * WHERE { ?s ?p ?o }", {"s) } DROP ALL #": ox.NamedNode("http://a")})
+
+
+def test_plain_strings_are_refused():
+    with pytest.raises(BindingError):
+        bind("SELECT * WHERE { ?s ?p ?o }", {"s": "http://a"})
