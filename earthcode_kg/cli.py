@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from loaders.catalog import walk
+
 from .config import Settings
 from .ingest import DEMO_CATALOG, ingest
 from .store import QuerySyntaxError, StoreError, open_store
@@ -48,7 +50,7 @@ def load(catalog_dir: Path | None, store: str | None, base_iri: str | None, conf
     catalog_dir = catalog_dir or DEMO_CATALOG
     graph_store = open_store(settings)
     try:
-        total = sum(1 for p in catalog_dir.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(catalog_dir).parts))
+        total = sum(1 for _ in walk(catalog_dir))
         with _progress(total, quiet) as bar:
             summary = ingest(graph_store, catalog_dir, settings, progress=bar.update if bar else None)
     finally:
