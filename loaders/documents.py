@@ -17,12 +17,15 @@ from ftfy import fix_text
 
 from .context import Context, LoadIssue
 from .experiment_files import map_experiment_file
+from .facts import record_facts
 from .fields import flush_extras
 from .iris import Minter
 from .ntriples import Triples, iri, lit, typed
 from .records import map_record
 from .stac import map_stac
 from .vocab import (
+    IANA_MEDIA_TYPES,
+    XSD_NON_NEGATIVE_INTEGER,
     A,
     C_SOURCE_DOCUMENT,
     P_BYTE_SIZE,
@@ -125,9 +128,9 @@ def map_document(minter: Minter, path: str, data: bytes) -> MappedDocument:
     ctx.add(d, P_PATH, lit(path))
     ctx.add(d, P_SOURCE, iri(minter.public_url(path)))
     ctx.add(d, P_CONTENT_HASH, lit(digest))
-    ctx.add(d, P_BYTE_SIZE, typed(len(data)))
+    ctx.add(d, P_BYTE_SIZE, lit(str(len(data)), XSD_NON_NEGATIVE_INTEGER))
     if ext in _MEDIA_TYPES:
-        ctx.add(d, P_MEDIA_TYPE, lit(_MEDIA_TYPES[ext]))
+        ctx.add(d, P_MEDIA_TYPE, iri(IANA_MEDIA_TYPES + _MEDIA_TYPES[ext]))
     if info.entity:
         ctx.add(d, P_PRIMARY_TOPIC, ctx.entity)
     if ext in ("json", "yaml", "yml") and (info.kind != "file" or ext == "json"):
@@ -157,4 +160,5 @@ def _map_content(ctx: Context, data: bytes, ext: str) -> None:
             ctx.warning("a JSON file outside the catalog layout; only its file description is loaded")
     except Exception as e:  # a mapper bug must not cost the rest of the catalog
         ctx.error(f"could not be mapped: {type(e).__name__}: {e}")
+    record_facts(ctx, doc)
     flush_extras(ctx)

@@ -60,7 +60,11 @@ def map_experiment_file(ctx: Context, doc: object) -> None:
         ctx.add(s, P_COMMENT, lit(comment.strip()))
     handled = {"$comment"} | (_environment(ctx, s, doc) if is_env else _parameters(ctx, s, doc))
     for key, value in doc.items():
-        if key not in handled:
+        if key in handled:
+            continue
+        if is_env:  # e.g. a conda `prefix:`: kept, but it is no parameter
+            f.extra(ctx, s, str(key), value)
+        else:  # top-level keys of an input file beside `parameters` are configuration too
             _parameter(ctx, s, str(key), value, None)
 
 

@@ -77,7 +77,8 @@ def links(ctx: Context, subject: str, value: object, where: str = "links") -> No
 
 def _resolve(ctx: Context, node: str, href: str) -> tuple[str, str | None] | None:
     """Record where ``href`` points; return (target IRI, target kind or None for external)."""
-    t = ctx.minter.resolve(ctx.path, href)
+    doi = is_doi_url(href) or _bare_doi(href)
+    t = ctx.minter.resolve(ctx.path, f"https://doi.org/{doi}" if doi else href)
     if t.external is not None:
         target = checked_iri(t.external)
         if target is None:
@@ -94,6 +95,11 @@ def _resolve(ctx: Context, node: str, href: str) -> tuple[str, str | None] | Non
     target = iri(info.entity or ctx.minter.document(t.path))
     ctx.add(node, P_TARGET, target)
     return target, info.kind
+
+
+def _bare_doi(href: str) -> str | None:
+    """A DOI written without its resolver (``10.1109/x``) is a DOI, not a relative path inside the catalog."""
+    return href.strip() if href.strip().startswith("10.") and "/" in href else None
 
 
 def _semantic_edge(ctx: Context, subject: str, rel: str, target: str, kind: str | None) -> None:

@@ -40,7 +40,7 @@ from .vocab import (
     XSD_ANYURI,
 )
 
-_TOP_LEVEL = {"id", "type", "conformsTo", "geometry", "properties", "links"}
+_TOP_LEVEL = {"id", "type", "conformsTo", "properties", "links"}
 _PROPERTIES = {"type", "title", "description", "created", "updated", "keywords", "license", "themes", "contacts",
                "formats", "version", "osc:project", "osc:workflow", "osc:product", "osc:status", "osc:type",
                "osc:variables", "osc:missions", "osc:region", "application:type", "application:container",
@@ -60,7 +60,7 @@ def map_record(ctx: Context, doc: dict) -> None:
     _properties(ctx, s, props)
     links(ctx, s, doc.get("links"))
     for key, value in doc.items():
-        if key not in _TOP_LEVEL:  # geometry null, linkTemplates, and the quirky top-level title/themes
+        if key not in _TOP_LEVEL and not (key == "geometry" and value is None):  # linkTemplates, top-level title/themes
             f.extra(ctx, s, key, value)
     for key, value in props.items():
         if key not in _PROPERTIES:
@@ -92,7 +92,7 @@ def _properties(ctx: Context, s: str, p: dict) -> None:
             continue
         target = iri(ctx.minter.entity(kind, value))
         ctx.add(s, predicate, target)
-        if key == "osc:workflow":
+        if key == "osc:workflow" and ctx.info.kind == "experiment":
             association = ctx.triples.node("association")
             ctx.add(s, P_QUALIFIED_ASSOCIATION, association)
             ctx.add(association, A, C_ASSOCIATION)

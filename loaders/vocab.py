@@ -50,6 +50,8 @@ XSD_DATETIME = XSD + "dateTime"
 XSD_DATE = XSD + "date"
 XSD_DOUBLE = XSD + "double"
 XSD_INTEGER = XSD + "integer"
+XSD_NON_NEGATIVE_INTEGER = XSD + "nonNegativeInteger"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_ANYURI = XSD + "anyURI"
 RDF_JSON = RDF + "JSON"
@@ -89,8 +91,9 @@ P_MEDIA_TYPE = _t(DCAT, "mediaType")
 P_LOAD_ERROR = _t(EC, "loadError")
 P_LOAD_WARNING = _t(EC, "loadWarning")
 P_DUPLICATE_KEY = _t(EC, "duplicateKey")
+P_DUPLICATE_ENTRY = _t(EC, "duplicateEntry")
+P_OSC_FIELD = _t(EC, "oscField")
 P_LINE_ENDINGS = _t(EC, "lineEndings")
-P_WAS_LOADED_FROM = _t(EC, "describedIn")
 
 # --- common descriptive metadata -------------------------------------------------------------------------------------
 P_IDENTIFIER = _t(DCT, "identifier")
@@ -159,7 +162,6 @@ P_STARTED = _t(PROV, "startedAtTime")
 P_ENDED = _t(PROV, "endedAtTime")
 P_INPUT_CONFIGURATION = _t(EC, "inputConfiguration")
 P_EXECUTION_ENVIRONMENT = _t(EC, "executionEnvironment")
-P_LINEAGE_STATED_BY = _t(EC, "lineageStatedBy")
 
 # --- experiment configuration and environment ------------------------------------------------------------------------
 P_PARAMETER = _t(EC, "parameter")
@@ -197,7 +199,6 @@ P_REL = _t(EC, "rel")
 P_HREF = _t(EC, "href")
 P_LINK_TYPE = _t(EC, "mediaType")
 P_TARGET = _t(EC, "target")
-P_TARGET_DOCUMENT = _t(EC, "targetDocument")
 P_TARGET_PATH = _t(EC, "targetPath")
 
 # --- extents and items -----------------------------------------------------------------------------------------------

@@ -193,3 +193,10 @@ def test_stac_1_1_files_load(quirks):
 def test_unnormalised_rels_are_kept_verbatim(quirks):
     rels = values(quirks, "SELECT ?r WHERE { ?p ec:link/ec:rel ?r }", p=P + "sea-ice-thickness")
     assert {"Download", "download"} <= rels
+
+
+def test_a_bare_doi_href_is_a_doi_not_a_catalog_path(store, settings, catalog_copy):
+    path = catalog_copy / "products/arctic-sar-mosaics/collection.json"
+    path.write_text(path.read_text().replace('"links": [', '"links": [{"rel": "cite-as", "href": "10.1109/JSTARS.2023.3287285"},', 1))
+    ingest(store, catalog_copy, settings)
+    assert "10.1109/JSTARS.2023.3287285" in values(store, "SELECT ?d WHERE { ?p ec:doi ?d }", p=P + "arctic-sar-mosaics")
