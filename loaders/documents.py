@@ -20,7 +20,7 @@ from .experiment_files import map_experiment_file
 from .facts import record_facts
 from .fields import flush_extras
 from .iris import Minter
-from .ntriples import Triples, iri, lit, typed
+from .ntriples import Triples, iri, lit
 from .records import map_record
 from .stac import map_stac
 from .vocab import (

@@ -213,7 +213,7 @@ def contacts(ctx: Context, subject: str, value: object, where: str = "contacts")
                 ctx.add(node, P_HAS_EMAIL, target)
             else:
                 ctx.error(f"`{where}[{i}].emails[{j}]` has no usable `value`")
-        for j, url in enumerate(ctx.expect(contact.get("urls"), list, f"{where}[{i}].urls") or ()):
+        for url in ctx.expect(contact.get("urls"), list, f"{where}[{i}].urls") or ():
             href = url.get("href") if isinstance(url, dict) else url
             target = checked_iri(href) if isinstance(href, str) else None
             if target:

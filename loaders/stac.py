@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import fields as f
 from .context import Context
 from .links import links
-from .ntriples import checked_iri, iri, lit, typed
+from .ntriples import checked_iri, iri, lit
 from .vocab import (
     A,
     C_ASSET,
@@ -25,7 +25,6 @@ from .vocab import (
     C_THEME,
     C_TYPE_CATALOG,
     C_VARIABLE,
-    P_AS_WKT,
     P_ASSET,
     P_ASSET_ROLE,
     P_BROADER,
@@ -52,7 +51,6 @@ from .vocab import (
     P_STAC_TYPE,
     P_STAC_VERSION,
     P_STATUS,
-    P_THEME,
     P_TITLE,
     P_TOP_CONCEPT_OF,
     P_VARIABLE,

@@ -113,7 +113,7 @@ class OxigraphStore:
         if not isinstance(solutions, ox.QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query")
         names = [v.value for v in solutions.variables]
-        return [{n: t for n, t in zip(names, s) if t is not None} for s in solutions]
+        return [{n: t for n, t in zip(names, s, strict=True) if t is not None} for s in solutions]
 
     def ask(self, query: str, bindings: Bindings | None = None, *, union: bool = True) -> bool:
         return bool(self._query(query, bindings, union))
