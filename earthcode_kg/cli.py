@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,7 +17,37 @@ from .store import QuerySyntaxError, StoreError, open_store
 from .store.base import NotAcceptable
 from .store.formats import SHORT_NAMES
 
-store_option = click.option("--store", "store", metavar="PATH", help="Oxigraph store folder (':memory:' for none).")
+_STORE_OPTIONS = (
+    click.option("--store", "store", metavar="PATH", help="Embedded Oxigraph store folder (':memory:' for none)."),
+    click.option("--store-url", metavar="URL", help="SPARQL 1.1 query endpoint of a remote store (instead of --store). "
+                 "Credentials: EARTHCODE_KG_STORE_USER/_PASSWORD or _TOKEN, or the --config file."),
+    click.option("--update-url", metavar="URL", help="SPARQL 1.1 update endpoint (default: --store-url)."),
+    click.option("--gsp-url", metavar="URL", help="Graph Store Protocol endpoint (default: writes use SPARQL Update)."),
+)
+
+
+def store_options(command: Callable) -> Callable:
+    """Add the backend options (``--store PATH`` or ``--store-url URL [--update-url URL] [--gsp-url URL]``) to a
+    command, which receives them as one ``store_overrides`` dict to pass to :func:`settings_from`. Shared so every
+    command (load, query, export, serve, validate…) selects its backend the same way."""
+
+    @functools.wraps(command)
+    def with_store(*args: object, store: str | None, store_url: str | None, update_url: str | None,
+                   gsp_url: str | None, **kwargs: object) -> object:
+        if store and store_url:
+            raise click.UsageError("--store and --store-url are alternatives: give one of them")
+        if (update_url or gsp_url) and not store_url:
+            raise click.UsageError("--update-url and --gsp-url need --store-url")
+        overrides = {"store": store, "store_url": store_url, "update_url": update_url, "gsp_url": gsp_url}
+        if store:  # an explicit --store wins over a store_url from the environment or the config file
+            overrides["store_url"] = ""
+        return command(*args, store_overrides=overrides, **kwargs)
+
+    for option in reversed(_STORE_OPTIONS):
+        with_store = option(with_store)
+    return with_store
+
+
 base_option = click.option("--base-iri", metavar="IRI", help="Base IRI under which entity IRIs are minted.")
 config_option = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
                              help="TOML settings file.")
@@ -36,23 +68,26 @@ def main() -> None:
 
 @main.command()
 @click.argument("catalog_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@store_option
+@store_options
 @base_option
 @config_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line and the errors.")
-def load(catalog_dir: Path | None, store: str | None, base_iri: str | None, config_file: str | None, quiet: bool) -> None:
+def load(catalog_dir: Path | None, store_overrides: dict, base_iri: str | None, config_file: str | None,
+         quiet: bool) -> None:
     """Load CATALOG_DIR (default: the bundled demo catalog) into the store.
 
     Only files whose content changed since the last load are rewritten; graphs of deleted files are removed.
     Broken files are reported by name and the rest of the catalog still loads.
     """
-    settings = settings_from(config_file, store=store, base_iri=base_iri)
+    settings = settings_from(config_file, base_iri=base_iri, **store_overrides)
     catalog_dir = catalog_dir or DEMO_CATALOG
     graph_store = open_store(settings)
     try:
         total = sum(1 for _ in walk(catalog_dir))
         with _progress(total, quiet) as bar:
             summary = ingest(graph_store, catalog_dir, settings, progress=bar.update if bar else None)
+    except StoreError as e:  # e.g. the remote store is down: one clear line, not a traceback
+        raise click.ClickException(str(e)) from e
     finally:
         graph_store.close()
     for issue in summary.errors:
@@ -89,13 +124,13 @@ class _progress:
 
 @main.command()
 @click.argument("sparql")
-@store_option
+@store_options
 @config_option
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "tsv", "xml", "turtle", "nt", "jsonld"]),
               default="json", show_default=True, help="Results (SELECT/ASK) or graph (CONSTRUCT/DESCRIBE) format.")
-def query(sparql: str, store: str | None, config_file: str | None, fmt: str) -> None:
+def query(sparql: str, store_overrides: dict, config_file: str | None, fmt: str) -> None:
     """Run a SPARQL query over the union of all graphs ('-' reads it from standard input)."""
-    settings = settings_from(config_file, store=store)
+    settings = settings_from(config_file, **store_overrides)
     if sparql == "-":
         sparql = sys.stdin.read()
     graph_store = open_store(settings)
@@ -122,23 +157,30 @@ def _accept_for(fmt: str) -> str:
 
 
 @main.command()
-@store_option
+@store_options
 @config_option
 @click.option("--format", "fmt", type=click.Choice(["nq", "trig", "ttl"]), default="nq", show_default=True,
               help="N-Quads and TriG keep the named graphs; Turtle is the union of all graphs.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
-def export(store: str | None, config_file: str | None, fmt: str, output: str | None) -> None:
+def export(store_overrides: dict, config_file: str | None, fmt: str, output: str | None) -> None:
     """Export the whole store."""
-    settings = settings_from(config_file, store=store)
+    settings = settings_from(config_file, **store_overrides)
     graph_store = open_store(settings)
     try:
         data = graph_store.export(SHORT_NAMES[fmt])
+    except StoreError as e:
+        raise click.ClickException(str(e)) from e
     finally:
         graph_store.close()
     if output:
         Path(output).write_bytes(data)
     else:
         sys.stdout.buffer.write(data)
+
+
+from graph_service.serve import serve  # the service builds on this package, so it registers last
+
+main.add_command(serve)
 
 
 if __name__ == "__main__":

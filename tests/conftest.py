@@ -10,6 +10,7 @@ import pytest
 from earthcode_kg.config import Settings
 from earthcode_kg.ingest import DEMO_CATALOG, ingest
 from earthcode_kg.store import OxigraphStore
+from tests.oxigraph_server import OxigraphServer, oxigraph_binary
 
 TESTS = Path(__file__).parent
 QUIRKS_CATALOG = TESTS / "fixtures" / "quirks_catalog"
@@ -27,9 +28,27 @@ def settings() -> Settings:
     return Settings(store=":memory:", base_iri=BASE)
 
 
-@pytest.fixture
-def store():
-    s = OxigraphStore()
+#: Every test that uses ``store`` (or ``demo_store``) runs once per backend: the same specification for both.
+BACKENDS = ["embedded", "oxigraph-server"]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """One real ``oxigraph serve`` process for the whole session (127.0.0.1, free port, temporary folder)."""
+    if oxigraph_binary() is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store") as server:
+        yield server
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request):
+    """An empty store: in-process pyoxigraph, or a RemoteStore on the shared server, emptied before the test."""
+    if request.param == "embedded":
+        s = OxigraphStore()
+    else:
+        s = request.getfixturevalue("oxigraph_server").remote_store()
+        s.update("DROP ALL")
     yield s
     s.close()
 
