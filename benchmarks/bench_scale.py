@@ -154,6 +154,7 @@ def measure(backend: str, catalog: Path, work: Path) -> dict:
     finally:
         if server:
             server.stop()
+            server.log.unlink(missing_ok=True)
         shutil.rmtree(location, ignore_errors=True)
     return result
 

@@ -81,6 +81,14 @@ def loaded_hashes(store: GraphStore) -> dict[str, str]:
     return {row["g"].value: row["h"].value for row in store.select(_HASHES, union=False)}
 
 
+def _read(summary: LoadSummary, path: str, file: Path) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except OSError as e:
+        summary.issues.append(LoadIssue(path, "error", f"cannot be read: {e.strerror}"))
+        return None
+
+
 def load_catalog(
     store: GraphStore,
     catalog_dir: str | Path,
@@ -101,21 +109,21 @@ def load_catalog(
     summary = LoadSummary()
     previous = loaded_hashes(store)
     seen: set[str] = set()
-    todo: list[tuple[str, bytes]] = []
+    todo: list[tuple[str, Path]] = []  # paths only: holding every changed file's bytes would grow with the catalog
     for path, file in walk(catalog_dir):
-        seen.add(minter.document(path))
+        graph = minter.document(path)
+        seen.add(graph)
         summary.files_by_kind[minter.classify(path).kind] += 1
-        try:
-            data = file.read_bytes()
-        except OSError as e:
-            summary.issues.append(LoadIssue(path, "error", f"cannot be read: {e.strerror}"))
-            continue
-        if previous.get(minter.document(path)) == content_hash(data):
-            summary.unchanged += 1
-            if progress:
-                progress(1)
-        else:
-            todo.append((path, data))
+        if graph in previous:  # a file new to the store needs no hash to know it must be loaded
+            data = _read(summary, path, file)
+            if data is None:
+                continue
+            if previous[graph] == content_hash(data):
+                summary.unchanged += 1
+                if progress:
+                    progress(1)
+                continue
+        todo.append((path, file))
     extras = []
     for graph, ntriples in (extra_graphs or {}).items():
         seen.add(graph)
@@ -129,7 +137,10 @@ def load_catalog(
     def mapped() -> Iterator[tuple[str, bytes]]:
         # A generator, so a store that bulk-loads in the background overlaps writing with mapping.
         yield from extras
-        for path, data in todo:
+        for path, file in todo:
+            data = _read(summary, path, file)  # (again, for changed files: only one file's bytes held at a time)
+            if data is None:
+                continue
             doc: MappedDocument = map_document(minter, path, data)
             summary.issues.extend(doc.issues)
             summary.triples_written += doc.triple_count
