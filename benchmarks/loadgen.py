@@ -4,7 +4,8 @@
 
 Each of ``concurrency`` threads keeps one HTTP/1.1 keep-alive connection and sends requests back to back, cycling
 through the requests in URL_FILE (one JSON object per line: {"method", "path", "body", "headers"}), until the duration
-or the request budget runs out. Prints one JSON line: requests, errors, seconds, rps, p50_ms, p99_ms.
+or the request budget runs out. Prints one JSON line: requests, errors, seconds, rps, p50_ms, p99_ms; with
+``--latencies FILE`` it also writes every request's latency (seconds, JSON list) there, so runs can be merged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--max-requests", type=int, default=50_000)
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--latencies", help="write every latency (seconds) to this file as a JSON list")
     args = parser.parse_args()
     base = urlsplit(args.base_url)
     with open(args.requests_file) as fh:
@@ -79,6 +81,9 @@ def main() -> None:
         t.join()
     seconds = time.perf_counter() - started
     latencies.sort()
+    if args.latencies:
+        with open(args.latencies, "w") as fh:
+            json.dump(latencies, fh)
 
     def pct(p: float) -> float:
         return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else float("nan")

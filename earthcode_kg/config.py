@@ -45,7 +45,12 @@ class Settings:
     update_token: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
-    workers: int = 4
+    #: server processes (``earthcode-kg serve``); more than one serves a read-only snapshot of an embedded store
+    workers: int = 1
+    #: request threads in each server process
+    threads: int = 4
+    #: memory for cached JSON API answers, per server process, in MiB (0: no cache); embedded store only
+    response_cache_mb: int = 32
 
     def __post_init__(self) -> None:
         if not self.store:

@@ -23,6 +23,7 @@ from .cors import register_cors
 from .errors import register_error_handlers
 from .executor import DirectExecutor, SparqlExecutor
 from .query_workers import WorkerPoolExecutor
+from .response_cache import ResponseCache, register_response_cache
 from .service import EXTENSION, Service
 
 BLUEPRINTS = (sparql.bp, named_queries.bp, api.bp, dcat.bp, void.bp, openapi.bp, linked_data.bp)
@@ -40,9 +41,18 @@ def load_settings(config: Settings | Mapping[str, Any] | str | Path | None) -> S
 def make_executor(store: GraphStore, settings: Settings, query_workers: int | None) -> SparqlExecutor:
     """Killable worker processes for the embedded store; the remote store's own endpoint otherwise."""
     if isinstance(store, OxigraphStore):
-        size = query_workers or min(settings.workers, os.cpu_count() or 1)
+        size = query_workers or min(settings.threads, os.cpu_count() or 1)
         return WorkerPoolExecutor(store, size, settings.query_timeout_s, settings.result_limit)
     return DirectExecutor(store, settings.query_timeout_s)
+
+
+def prepare_store(store: GraphStore, settings: Settings) -> None:
+    """Load ``settings.catalog`` (only changed files are rewritten); with no catalog and an empty store, the bundled
+    demo catalog, so ``earthcode-kg serve`` with no arguments serves something."""
+    if settings.catalog:
+        ingest(store, settings.catalog, settings)
+    elif store.triple_count() == 0:
+        ingest(store, DEMO_CATALOG, settings)
 
 
 def create_app(
@@ -50,27 +60,33 @@ def create_app(
     *,
     store: GraphStore | None = None,
     query_workers: int | None = None,
+    prepare: bool = True,
+    read_only: bool = False,
 ) -> Flask:
     """Build the service.
 
     ``store`` lets a caller (tests, the benchmark) hand in an already-open store; otherwise it is opened from the
-    settings. ``settings.catalog`` is loaded at start-up (only changed files are rewritten); with no catalog and an
-    empty store the bundled demo catalog is loaded, so ``earthcode-kg serve`` with no arguments serves something.
+    settings. The store is prepared at start-up (:func:`prepare_store`) unless ``prepare`` is false or ``read_only``
+    is set. ``read_only`` serves the store as it is and refuses SPARQL Update (403): the mode of each process of
+    ``earthcode-kg serve --workers N`` on the embedded store, where the supervisor loaded the catalog before forking.
     """
     settings = load_settings(config)
     store = store if store is not None else open_store(settings)
-    if settings.catalog:
-        ingest(store, settings.catalog, settings)
-    elif store.triple_count() == 0:
-        ingest(store, DEMO_CATALOG, settings)
+    if prepare and not read_only:
+        prepare_store(store, settings)
 
     app = Flask(__name__)
     app.json.sort_keys = False
-    app.extensions[EXTENSION] = Service(settings, store, make_executor(store, settings, query_workers))
+    # Answers are cached only over the embedded store, which nothing but this service writes (see response_cache).
+    cache = (ResponseCache(settings.response_cache_mb * 2 ** 20)
+             if isinstance(store, OxigraphStore) and settings.response_cache_mb > 0 else None)
+    app.extensions[EXTENSION] = Service(settings, store, make_executor(store, settings, query_workers), read_only,
+                                        cache)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cors(app)
+    register_response_cache(app)
     return app
 
 

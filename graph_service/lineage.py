@@ -1,10 +1,9 @@
-"""The lineage JSON of a product, built from three named queries whatever the depth.
+"""The lineage JSON of a product, built from two named queries whatever the depth.
 
 ``lineage.rq`` returns every experiment upstream of the product (with the products it generated, its workflow and
-its inputs), ``lineage_parameters.rq`` and ``lineage_environments.rq`` the configuration and environment of all of
-them. The tree is then assembled here: each input product carries its own lineage until ``depth`` is reached, and a
-product already on the path (glambie's experiment uses its own output) is marked ``"cycle": true`` instead of
-recursing.
+its inputs), ``lineage_details.rq`` the configuration parameters and execution environment of all of them. The tree
+is then assembled here: each input product carries its own lineage until ``depth`` is reached, and a product already
+on the path (glambie's experiment uses its own output) is marked ``"cycle": true`` instead of recursing.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from earthcode_kg.store.base import Row
 from loaders.vocab import EC
 
 from . import terms
-from .service import Service
+from .service import Service, url_root
 
 DEFAULT_DEPTH = 3
 MAX_DEPTH = 10
@@ -47,12 +46,14 @@ class LineageIndex:
 
     def __init__(self, service: Service, product: NamedNode) -> None:
         self.service = service
+        self.root = url_root()  # looked up once: a lineage names dozens of records
         self.experiments: dict[str, _Experiment] = {}
         self.generated_by: dict[str, list[str]] = defaultdict(list)
         for row in service.select("lineage", product=product):
             self._add(row)
-        self.parameters = self._parameters(service.select("lineage_parameters", start=product))
-        self.environments = self._environments(service.select("lineage_environments", start=product))
+        details = service.select("lineage_details", start=product)
+        self.parameters = self._parameters([row for row in details if "parameter" in row])
+        self.environments = self._environments([row for row in details if "environment" in row])
 
     def _add(self, row: Row) -> None:
         e = row["experiment"].value
@@ -76,6 +77,9 @@ class LineageIndex:
         """An input nothing in the graph describes: a catalog path that does not exist, or an external URL."""
         return "missing" if self.service.local_path(iri) is not None else "external"
 
+    def _ref(self, iri: str, title: str | None = None, **extra: Any) -> dict[str, Any]:
+        return self.service.ref_under(self.root, iri, title, extra)
+
     @staticmethod
     def _parameters(rows: list[Row]) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = defaultdict(list)
@@ -89,13 +93,16 @@ class LineageIndex:
     def _environments(self, rows: list[Row]) -> dict[str, dict]:
         out: dict[str, dict] = {}
         for row in rows:
-            env_iri = row["environment"].value
-            env = out.setdefault(row["experiment"].value, {
-                "iri": env_iri,
-                "kind": "execution-environment" if "environmentClass" in row else self._unclassed(env_iri),
-                "name": None, "channels": [], "dependencies": [], "pip_dependencies": [],
-                "links": self.service.ref(env_iri)["links"],
-            })
+            experiment = row["experiment"].value
+            env = out.get(experiment)
+            if env is None:
+                env_iri = row["environment"].value
+                env = out[experiment] = {
+                    "iri": env_iri,
+                    "kind": "execution-environment" if "environmentClass" in row else self._unclassed(env_iri),
+                    "name": None, "channels": [], "dependencies": [], "pip_dependencies": [],
+                    "links": self._ref(env_iri)["links"],
+                }
             if "environmentClass" in row:
                 env["kind"] = "execution-environment"
             name = _ENV_FIELDS.get(terms.text(row.get("property")) or "")
@@ -110,22 +117,22 @@ class LineageIndex:
         """The lineage of ``product``: its (first) experiment's workflow, inputs, parameters and environment."""
         path = path | {product}
         experiments = self.generated_by.get(product, [])
-        node: dict[str, Any] = {"product": self.service.ref(product, title)}
+        node: dict[str, Any] = {"product": self._ref(product, title)}
         if not experiments:
             node.update(experiment=None, workflow=None, inputs=[], parameters=[], environment=None)
             return node
         exp = self.experiments[experiments[0]]
-        node["experiment"] = self.service.ref(exp.iri, exp.title, started=exp.started, ended=exp.ended)
+        node["experiment"] = self._ref(exp.iri, exp.title, started=exp.started, ended=exp.ended)
         if len(experiments) > 1:
-            node["also_generated_by"] = [self.service.ref(e, self.experiments[e].title) for e in experiments[1:]]
-        node["workflow"] = self.service.ref(*exp.workflow) if exp.workflow else None
+            node["also_generated_by"] = [self._ref(e, self.experiments[e].title) for e in experiments[1:]]
+        node["workflow"] = self._ref(*exp.workflow) if exp.workflow else None
         node["inputs"] = [self._input(iri, kind, t, depth, path) for iri, (kind, t) in exp.inputs.items()]
         node["parameters"] = self.parameters.get(exp.iri, [])
         node["environment"] = self.environments.get(exp.iri)
         return node
 
     def _input(self, iri: str, kind: str, title: str | None, depth: int, path: frozenset[str]) -> dict[str, Any]:
-        item = self.service.ref(iri, title, kind=kind)
+        item = self._ref(iri, title, kind=kind)
         if kind != "product":
             return item
         if iri in path:

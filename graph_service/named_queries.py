@@ -41,13 +41,13 @@ def run(name: str) -> Response:
         media = negotiate(accept, "results")
         if media is None:
             abort(406, description="SELECT results are available as SPARQL JSON, XML, CSV or TSV")
-        rows = service.store.select(query.text_with(bindings))
+        rows = service.store.select(query.text, bindings)
         variables = list(dict.fromkeys(v for row in rows for v in row))
         body = serialize_solutions(media, variables, [[row.get(v) for v in variables] for row in rows])
     else:
         media = negotiate(accept, "graph")
         if media is None:
             abort(406, description="graph results are available as Turtle, N-Triples, JSON-LD or RDF/XML")
-        triples = service.store.construct(query.text_with(bindings))
+        triples = service.store.construct(query.text, bindings)
         body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media), prefixes=PREFIXES)
     return Response(body, mimetype=media)

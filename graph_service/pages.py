@@ -1,22 +1,153 @@
-"""Server-rendered HTML for RDF resources (entity pages, the catalogue): a table per subject, with links that stay on
-this service for IRIs minted here, the alternates, and optionally embedded JSON-LD (schema.org) for search engines."""
+"""Server-rendered HTML for RDF resources: entity pages that read well for a person (no JavaScript needed).
+
+A page has a header (kind, title, description as escaped paragraphs, key facts), the records it names shown by their
+titles and linked to their pages here, its source links, extents, contacts and assets as tables, the lineage of a
+product (the tree of the JSON lineage view, :func:`graph_service.lineage.product_lineage`), the records that point
+back at it (the JSON views' related-records queries), and, folded away, every statement as a table, so nothing is
+hidden. Product pages keep the embedded schema.org JSON-LD; every page keeps its canonical and alternate links.
+
+Titles of the IRIs a page names come from the page's own triples and from one more query, ``queries/labels.rq``,
+with every IRI bound at once as rows of a VALUES block placed the way the store binds any named query
+(:func:`earthcode_kg.store.bindings.bind`): the IRIs are pyoxigraph terms serialised by pyoxigraph, never text
+pasted into the query. An IRI minted under the base that nothing describes is a dangling reference and is shown as
+one ("not in catalog"), which auditors want to see.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 import orjson
 from flask import render_template
 from markupsafe import Markup
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from loaders.vocab import PREFIXES
+from earthcode_kg.store.bindings import bind, values_block
+from loaders.iris import TYPE_FOLDERS
+from loaders.vocab import DCAT, DCT, EC, FOAF, GEO, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD
 
+from . import terms
+from .api import related as related_records
 from .conneg import ALTERNATES, url_with_format
+from .lineage import DEFAULT_DEPTH, LineageIndex, derived_products, product_lineage
+from .schema_org import wkt_box
 from .service import Service
 
-_TITLES = ("http://purl.org/dc/terms/title", "http://www.w3.org/2004/02/skos/core#prefLabel")
+_TITLES = (DCT + "title", SKOS + "prefLabel", FOAF + "name", RDFS + "label")
+_DESCRIPTIONS = (DCT + "description", SKOS + "definition", RDFS + "comment")
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+VOID = "http://rdfs.org/ns/void#"
+XSD = PREFIXES["xsd"]
+#: the most IRIs bound in one labels query (a theme of the real catalog names a few hundred products)
+LABEL_BATCH = 1000
+
+#: classes that are not EarthCODE's own but have pages here (the DCAT catalogue, VoID)
+_KINDS = {DCAT + "Catalog": "Catalogue", VOID + "Dataset": "Dataset description", DCAT + "Dataset": "Dataset"}
+
+#: relations to other records, in the order a reader wants them; others follow alphabetically
+_RELATION_ORDER = [
+    EC + "product", EC + "project", DCAT + "theme", EC + "variable", EC + "mission", PROV + "wasGeneratedBy",
+    EC + "workflow", PROV + "used", EC + "inputConfiguration", EC + "executionEnvironment", EC + "hasWorkflow",
+    SKOS + "broader", SKOS + "inScheme", FOAF + "primaryTopic", DCAT + "dataset", DCT + "isPartOf", DCT + "hasPart",
+    SKOS + "exactMatch", SKOS + "closeMatch", EC + "workflowDefinition", SCHEMA + "codeRepository",
+    EC + "externalCatalog", RDFS + "seeAlso", DCT + "isReferencedBy", FOAF + "depiction",
+]
+#: relations that repeat others (a STAC ``related`` link, the osc:experiment field): shown only for records the page
+#: does not already name
+_WEAK = {DCT + "relation", EC + "experiment", SKOS + "topConceptOf", DCT + "hasPart"}
+#: predicates shown in their own sections (key facts, links, extents, contacts, assets, parameters) or only in the
+#: table of all statements
+_SECTIONED = {
+    RDF + "type", EC + "link", DCT + "spatial", DCT + "temporal", EC + "contact", DCAT + "contactPoint",
+    EC + "themeEntry", EC + "asset", GEO + "hasGeometry", EC + "parameter", PROV + "qualifiedAssociation",
+    DCT + "license", EC + "licenseId", DCAT + "landingPage", EC + "status", EC + "doi", DCT + "bibliographicCitation",
+    DCAT + "version", DCT + "created", DCT + "modified", DCT + "issued", EC + "datetime", PROV + "startedAtTime",
+    PROV + "endedAtTime", EC + "region", DCAT + "keyword", DCT + "format", DCT + "source",
+    EC + "oscField", EC + "extraFields", *_TITLES, *_DESCRIPTIONS,
+}
+#: references that are about the file's format rather than the record (STAC extensions, conformance classes): listed
+#: with the details, not as related records
+_TECHNICAL = {EC + "stacExtension", DCT + "conformsTo"}
+_LABELS = {
+    DCAT + "theme": "Themes", EC + "variable": "Variables", EC + "mission": "EO missions", EC + "project": "Project",
+    PROV + "wasGeneratedBy": "Generated by", EC + "workflow": "Workflow", PROV + "used": "Used (inputs)",
+    EC + "hasWorkflow": "Workflows", EC + "product": "Product", SKOS + "broader": "Broader concept",
+    SKOS + "inScheme": "In scheme", SKOS + "topConceptOf": "Top concept of", DCT + "isPartOf": "Part of",
+    DCT + "hasPart": "Has part", DCT + "relation": "Related", FOAF + "primaryTopic": "Describes",
+    SKOS + "exactMatch": "Same concept as", SKOS + "closeMatch": "Close match", FOAF + "depiction": "Image",
+    SCHEMA + "codeRepository": "Code repository", RDFS + "seeAlso": "See also", DCT + "isReferencedBy": "Referenced by",
+    DCT + "publisher": "Publisher", FOAF + "homepage": "Homepage", DCAT + "themeTaxonomy": "Theme taxonomy",
+    DCAT + "dataset": "Datasets", DCAT + "mediaType": "Media type", DCAT + "byteSize": "Size (bytes)",
+    DCT + "conformsTo": "Conforms to", EC + "stacExtension": "STAC extensions", DCT + "identifier": "Identifier",
+    SCHEMA + "programmingLanguage": "Programming language", EC + "experiment": "Experiment",
+    VOID + "sparqlEndpoint": "SPARQL endpoint",
+}
+#: related records found by the JSON views' queries (records that point back at this one), per class
+_INVERSE = {
+    EC + "Product": ("products", {"item": "Items"}),
+    EC + "Experiment": ("experiments", {"output": "Products generated"}),
+    EC + "Workflow": ("workflows", {"experiment": "Experiments that ran this workflow",
+                                    "product": "Products generated"}),
+    EC + "Project": ("projects", {"product": "Products", "workflow": "Workflows", "experiment": "Experiments"}),
+}
+_BY_CONCEPT = {EC + "Theme": ("products_by_theme", "theme"), EC + "Variable": ("products_by_variable", "variable"),
+               EC + "EOMission": ("products_by_mission", "mission")}
+_NUMBERED = re.compile(r"#([a-z]+)-(\d+)$")
+
+
+# -- what the graph says, indexed -----------------------------------------------------------------------------------
+class Index:
+    """The page's triples by subject and predicate (each triple once, in store order)."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.by: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for t in dict.fromkeys(triples):
+            self.by[t.subject.value][t.predicate.value].append(t.object)
+
+    def all(self, s: str, p: str) -> list[Any]:
+        return self.by.get(s, {}).get(p, [])
+
+    def first(self, s: str, *predicates: str) -> Any:
+        for p in predicates:
+            values = self.all(s, p)
+            if values:
+                return _preferred(values)
+        return None
+
+    def text(self, s: str, *predicates: str) -> str | None:
+        term = self.first(s, *predicates)
+        return None if term is None else term.value
+
+
+def _preferred(values: list[Any]) -> Any:
+    """English or untagged literals before other languages."""
+    for v in values:
+        if not isinstance(v, Literal) or v.language in (None, "en"):
+            return v
+    return values[0]
+
+
+@dataclass
+class Label:
+    title: str | None = None
+    #: the resource's EarthCODE class, and the ontology's label of it
+    kind: str | None = None
+    kind_label: str | None = None
+    #: the title of the experiment an (untitled) input configuration or environment belongs to
+    owner_title: str | None = None
+    described: bool = False
+
+    def name(self) -> str | None:
+        if self.title:
+            return self.title
+        if self.owner_title and self.kind_label:
+            return f"{self.kind_label[:1].upper()}{self.kind_label[1:]} of {self.owner_title}"
+        return None
 
 
 def curie(iri: str) -> str:
@@ -34,9 +165,446 @@ def title_of(iri: str, triples: list[Triple]) -> str | None:
     return None
 
 
+def lookup_labels(service: Service, iris: Iterable[str]) -> dict[str, Label]:
+    """Title, EarthCODE kind and whether the graph describes it, for each IRI: ``labels.rq`` with every IRI bound as
+    one row of its VALUES block (in batches of :data:`LABEL_BATCH`)."""
+    nodes = sorted(set(iris))
+    query = service.queries["labels"].text
+    out: dict[str, Label] = {}
+    for start in range(0, len(nodes), LABEL_BATCH):
+        batch = [NamedNode(i) for i in nodes[start : start + LABEL_BATCH]]
+        # bind() places a one-row VALUES block where the store puts any binding; widen that block to every row
+        one = {"iri": batch[0]}
+        text = bind(query, one).replace(values_block(one), "VALUES ?iri { " + " ".join(map(str, batch)) + " }", 1)
+        for row in service.store.select(text):
+            label = out.setdefault(row["iri"].value, Label())
+            for name in ("title", "prefLabel", "label", "name"):
+                if label.title is None and name in row:
+                    label.title = row[name].value
+            if label.kind is None and "class" in row:
+                label.kind = row["class"].value
+                label.kind_label = terms.text(row.get("classLabel"))
+            if label.owner_title is None and "ownerTitle" in row:
+                label.owner_title = row["ownerTitle"].value
+            label.described = label.described or terms.value(row.get("described")) is True
+    return out
+
+
+# -- the page -------------------------------------------------------------------------------------------------------
+class Page:
+    """Everything the template shows about one resource."""
+
+    def __init__(self, service: Service, iri: str, triples: list[Triple], title: str | None) -> None:
+        self.service, self.iri, self.triples = service, iri, triples
+        self.index = Index(triples)
+        self.own = self.index.by.get(iri, {})
+        self.classes = [c.value for c in self.own.get(RDF + "type", [])]
+        self.kind_class = next((c for c in self.classes if c.startswith(EC)), None) or next(
+            (c for c in self.classes if c in _KINDS), None)
+        # in-page titles first (the DCAT catalogue carries its datasets' titles), the labels query for the rest
+        self.page_titles = {s: self.index.text(s, *_TITLES) for s in self.index.by}
+        self.page_titles = {s: t for s, t in self.page_titles.items() if t}
+        related_rows = self._inverse_rows()
+        self.lineage = self._lineage_tree()
+        self.derived = derived_products(service, NamedNode(iri)) if self.kind_class == EC + "Product" else []
+        #: an experiment's parameters and environment, from the lineage details query (as its JSON view has them)
+        self.experiment_details = LineageIndex(service, NamedNode(iri)) if self.kind_class == EC + "Experiment" \
+            else None
+        self.labels = lookup_labels(service, self._iris_to_label(related_rows))
+        #: what the source record's links call their targets ("Input parameters"), for records with no title
+        self.link_titles = {}
+        for link in self.own.get(EC + "link", []):
+            target, name = self.index.text(link.value, EC + "target"), self.index.text(link.value, DCT + "title")
+            if target and name:
+                self.link_titles.setdefault(target, name)
+        own_label = self.labels.get(iri)
+        self.title = title or self.page_titles.get(iri) or self.index.text(iri, EC + "environmentName") \
+            or (own_label.name() if own_label else None) or self.index.text(iri, EC + "path") \
+            or self._fallback_text(iri)
+        self.inverse = [(heading, [self.ref(r, t) for r, t in rows]) for heading, rows in related_rows]
+
+    # -- naming records ---------------------------------------------------------------------------------------------
+    def _is_hash_node(self, iri: str) -> bool:
+        return "#" in iri and iri.startswith(self.service.base) and not iri.startswith(EC)
+
+    def _local_url(self, iri: str) -> str | None:
+        return None if iri.startswith(EC) else self.service.url_for_iri(iri)
+
+    def _fallback_text(self, iri: str) -> str:
+        path = self.service.local_path(iri)
+        return path if path and not iri.startswith(EC) else curie(iri)
+
+    def kind_label(self, cls: str | None, label: str | None = None) -> str | None:
+        if cls is None:
+            return None
+        if cls in _KINDS:
+            return _KINDS[cls]
+        known = self.labels.get(cls)
+        text = label or (known.title if known and known.title else cls.rsplit("#", 1)[-1])
+        return text[:1].upper() + text[1:]
+
+    def ref(self, iri: str, title: str | None = None, *, kind: bool = True) -> dict[str, Any]:
+        """How the page names another resource: its title (else its path), its page here (or its own IRI for one
+        from elsewhere), its kind, and whether it dangles (minted here but described by nothing)."""
+        label = self.labels.get(iri)
+        local = self._local_url(iri)
+        dangling = (local is not None and label is not None and not label.described and iri not in self.index.by)
+        text = title or self.page_titles.get(iri) or (label.name() if label else None) or \
+            self.link_titles.get(iri) or self._fallback_text(iri)
+        return {"iri": iri, "text": text, "href": None if dangling else (local or iri), "external": local is None,
+                "dangling": dangling, "kind": self.kind_label(label.kind, label.kind_label) if kind and label else None}
+
+    def predicate_label(self, predicate: str) -> str:
+        if predicate in _LABELS:
+            return _LABELS[predicate]
+        label = self.labels.get(predicate)
+        text = label.title if label and label.title else curie(predicate)
+        return text[:1].upper() + text[1:]
+
+    # -- queries beyond the page's own triples ----------------------------------------------------------------------
+    def _inverse_rows(self) -> list[tuple[str, list[tuple[str, str | None]]]]:
+        node = NamedNode(self.iri)
+        out: list[tuple[str, list[tuple[str, str | None]]]] = []
+        if self.kind_class in _INVERSE and self.service.classify(self.iri):
+            folder, headings = _INVERSE[self.kind_class]
+            groups = related_records(self.service, folder, node)
+            for relation, heading in headings.items():
+                if groups.get(relation):
+                    out.append((heading, [(r["iri"], r.get("title")) for r in groups[relation]]))
+        elif self.kind_class in _BY_CONCEPT:
+            query, var = _BY_CONCEPT[self.kind_class]
+            rows = self.service.select(query, **{var: node})
+            if rows:
+                out.append(("Products", [(r["product"].value, terms.text(r.get("title"))) for r in rows]))
+        return out
+
+    def _lineage_tree(self) -> dict[str, Any] | None:
+        if self.kind_class != EC + "Product":
+            return None
+        return product_lineage(self.service, NamedNode(self.iri), self.index.text(self.iri, DCT + "title"),
+                               DEFAULT_DEPTH)
+
+    def _iris_to_label(self, related_rows: list) -> set[str]:
+        iris: set[str] = set(self.own)  # predicates, for their ontology labels
+        for values in self.own.values():
+            iris.update(v.value for v in values if isinstance(v, NamedNode))
+        for link in self.own.get(EC + "link", []):
+            iris.update(t.value for t in self.index.all(link.value, EC + "target") if isinstance(t, NamedNode))
+        for _, rows in related_rows:
+            iris.update(r for r, _ in rows)
+        for d in self.derived:
+            iris.update((d["iri"], d["experiment"]["iri"]))
+        iris.update(_lineage_iris(self.lineage))
+        if env := self._environment_json():
+            iris.add(env["iri"])
+        if crumbs := self._folder():
+            iris.add(self.service.base + crumbs)
+        iris.add(self.iri)  # for its own name, when it has no title (an input configuration)
+        return {i for i in iris if not self._is_hash_node(i)}
+
+    def _folder(self) -> str | None:
+        path = self.service.local_path(self.iri)
+        folder = path.split("/")[0] if path else None
+        return folder if folder in TYPE_FOLDERS and folder != path else None
+
+    # -- sections ---------------------------------------------------------------------------------------------------
+    def breadcrumbs(self) -> list[dict[str, Any]]:
+        folder = self._folder()
+        return [self.ref(self.service.base + folder, kind=False)] if folder else []
+
+    def description(self) -> list[str]:
+        text = self.index.text(self.iri, *_DESCRIPTIONS)
+        return [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()] if text else []
+
+    def facts(self) -> list[dict[str, Any]]:
+        """Key facts as (label, values); each value is text, a link or a record."""
+        s, idx = self.iri, self.index
+        out: list[dict[str, Any]] = []
+
+        def add(label: str, values: list[dict[str, Any]], chips: bool = False) -> None:
+            if values:
+                out.append({"label": label, "values": values, "chips": chips})
+
+        add("Status", [{"text": v.value} for v in self.own.get(EC + "status", [])])
+        licences = [{"text": _licence_text(v.value, idx.text(s, EC + "licenseId")), "href": v.value}
+                    for v in self.own.get(DCT + "license", []) if isinstance(v, NamedNode)]
+        if not licences and (licence_id := idx.text(s, EC + "licenseId")):
+            licences = [{"text": licence_id}]
+        add("Licence", licences)
+        add("DOI", [{"text": v.value, "href": f"https://doi.org/{v.value}"} for v in self.own.get(EC + "doi", [])])
+        add("Citation", [{"text": v.value} for v in self.own.get(DCT + "bibliographicCitation", [])])
+        add("Landing page", [{"text": v.value, "href": v.value} for v in self.own.get(DCAT + "landingPage", [])])
+        add("Version", [{"text": v.value} for v in self.own.get(DCAT + "version", [])])
+        for label, predicate in (("Date", EC + "datetime"), ("Started", PROV + "startedAtTime"),
+                                 ("Ended", PROV + "endedAtTime"), ("Created", DCT + "created"),
+                                 ("Issued", DCT + "issued"), ("Modified", DCT + "modified")):
+            add(label, [{"text": _date(v.value), "title": v.value} for v in self.own.get(predicate, [])])
+        add("Time period", [{"text": p} for p in self.periods()])
+        add("Spatial extent", [{"text": b} for b in self.boxes()])
+        add("Region", [{"text": v.value} for v in self.own.get(EC + "region", [])])
+        add("Format", [{"text": v.value} for v in self.own.get(DCT + "format", [])])
+        add("Keywords", [{"text": v.value} for v in self.own.get(DCAT + "keyword", [])], chips=True)
+        return out
+
+    def periods(self) -> list[str]:
+        out = []
+        for period in self.own.get(DCT + "temporal", []):
+            start = self.index.text(period.value, DCAT + "startDate")
+            end = self.index.text(period.value, DCAT + "endDate")
+            if start or end:
+                out.append(f"{_date(start) if start else 'open'} – {_date(end) if end else 'open'}")
+        return out
+
+    def boxes(self) -> list[str]:
+        out = []
+        for location in self.own.get(DCT + "spatial", []):
+            for wkt in self.index.all(location.value, DCAT + "bbox"):
+                box = wkt_box(wkt.value)
+                if box:
+                    south, west, north, east = box.split()
+                    text = f"longitude {_signed(west)} to {_signed(east)}, latitude {_signed(south)} to {_signed(north)}"
+                    if terms.value(self.index.first(location.value, EC + "isGlobalPlaceholder")) is True:
+                        text += " (global placeholder)"
+                    out.append(text)
+        return out
+
+    def related(self) -> list[dict[str, Any]]:
+        """The records this one names, by relation, then the records that point back at it (the JSON views'
+        queries), each record once: relations that only repeat others (``dct:relation``…) come last, trimmed."""
+        rank = {p: i for i, p in enumerate(_RELATION_ORDER)}
+        predicates = [p for p in self.own if p not in _SECTIONED and p not in _TECHNICAL
+                      and any(isinstance(v, NamedNode) and not self._is_hash_node(v.value) for v in self.own[p])]
+        predicates.sort(key=lambda p: (rank.get(p, len(rank)), self.predicate_label(p)))
+        groups = [(self.predicate_label(p), [self.ref(v.value) for v in self.own[p]
+                                             if isinstance(v, NamedNode) and not self._is_hash_node(v.value)])
+                  for p in predicates if p not in _WEAK]
+        groups += self.inverse
+        groups += [(self.predicate_label(p), [self.ref(v.value) for v in self.own[p]
+                                              if isinstance(v, NamedNode) and not self._is_hash_node(v.value)])
+                   for p in predicates if p in _WEAK]
+        shown: set[str] = set()
+        out = []
+        for label, records in groups:
+            fresh = []
+            for r in records:
+                if r["iri"] not in shown:
+                    shown.add(r["iri"])
+                    fresh.append(r)
+            if fresh:
+                out.append({"label": label, "records": fresh})
+        return out
+
+    def details(self) -> list[dict[str, Any]]:
+        """Literal facts not shown elsewhere (versions, identifiers, environment dependencies…)."""
+        out = []
+        for p, values in self.own.items():
+            if p in _SECTIONED:
+                continue
+            shown = [{"text": _literal_text(v)} for v in values if isinstance(v, Literal)]
+            if p in _TECHNICAL:
+                shown += [{"text": v.value, "href": v.value} for v in values if isinstance(v, NamedNode)]
+            if shown:
+                out.append({"label": self.predicate_label(p), "values": shown})
+        return sorted(out, key=lambda d: d["label"].lower())
+
+    def links(self) -> list[dict[str, Any]]:
+        """The source record's links: relation, title, href (resolved against the source file's URL), media type,
+        and the record the target names here."""
+        sources = self._sources()
+        out = []
+        for node in sorted(self.own.get(EC + "link", []), key=lambda n: _hash_number(n.value)):
+            n = node.value
+            href = self.index.text(n, EC + "href")
+            source = sources.get(n.split("#", 1)[0])
+            target = self.index.first(n, EC + "target")
+            target_ref = self.ref(target.value) if isinstance(target, NamedNode) and target.value != self.iri and \
+                self._local_url(target.value) else None
+            out.append({
+                "rel": self.index.text(n, EC + "rel"), "title": self.index.text(n, DCT + "title"),
+                "href": href, "url": urljoin(source, href) if source and href else href,
+                "media_type": self.index.text(n, EC + "mediaType"), "target": target_ref,
+            })
+        return out
+
+    def _sources(self) -> dict[str, str]:
+        """Source document IRI -> public URL of the file."""
+        out = {}
+        for s, props in self.index.by.items():
+            if any(t.value == self.iri for t in props.get(FOAF + "primaryTopic", [])) and props.get(DCT + "source"):
+                out[s] = props[DCT + "source"][0].value
+        if self.own.get(DCT + "source") and self.kind_class == EC + "SourceDocument":
+            out[self.iri] = self.own[DCT + "source"][0].value
+        return out
+
+    def source_documents(self) -> list[dict[str, Any]]:
+        return [{"document": self.ref(d, kind=False), "url": url} for d, url in sorted(self._sources().items())
+                if d != self.iri]
+
+    def contacts(self) -> list[dict[str, Any]]:
+        nodes = list(dict.fromkeys(v.value for p in (DCAT + "contactPoint", EC + "contact")
+                                   for v in self.own.get(p, [])))
+        out = []
+        for n in nodes:
+            idx = self.index
+            out.append({
+                "name": idx.text(n, VCARD + "fn"), "organisation": idx.text(n, VCARD + "organization-name"),
+                "roles": [r.value.replace("_", " ") for r in idx.all(n, EC + "role")],
+                "emails": [e.value.removeprefix("mailto:") for e in idx.all(n, VCARD + "hasEmail")],
+                "urls": [u.value for u in idx.all(n, VCARD + "hasURL")],
+                "instructions": [i.value for i in idx.all(n, EC + "contactInstructions")],
+            })
+        return out
+
+    def assets(self) -> list[dict[str, Any]]:
+        out = []
+        for node in sorted(self.own.get(EC + "asset", []), key=lambda n: _hash_number(n.value)):
+            n, idx = node.value, self.index
+            out.append({"key": idx.text(n, EC + "key"), "title": idx.text(n, DCT + "title"),
+                        "roles": [r.value for r in idx.all(n, EC + "assetRole")],
+                        "media_type": idx.text(n, EC + "mediaType"), "url": idx.text(n, DCAT + "downloadURL")})
+        return out
+
+    def parameters(self) -> list[dict[str, Any]]:
+        """An input configuration's parameters (its page), or an experiment's (through the lineage details)."""
+        if self.experiment_details is not None:
+            return [{"name": p["name"], "value": _json_text(p["value"]), "position": p.get("position")}
+                    for p in self.experiment_details.parameters.get(self.iri, [])]
+        rows = []
+        for node in self.own.get(EC + "parameter", []):
+            n = node.value
+            value = self.index.first(n, SCHEMA + "value")
+            rows.append({"name": self.index.text(n, SCHEMA + "name"),
+                         "value": _literal_text(value) if value is not None else "",
+                         "position": terms.value(self.index.first(n, SCHEMA + "position"))})
+        return sorted(rows, key=lambda r: (r["position"] is None, r["position"] or 0, r["name"] or ""))
+
+    def _environment_json(self) -> dict[str, Any] | None:
+        return None if self.experiment_details is None else self.experiment_details.environments.get(self.iri)
+
+    def environment(self) -> dict[str, Any] | None:
+        env = self._environment_json()
+        return _environment(self, env) if env else None
+
+    def pager(self) -> dict[str, Any] | None:
+        """Hydra paging of the DCAT catalogue."""
+        for s, props in self.index.by.items():
+            if any(t.value == HYDRA + "PartialCollectionView" for t in props.get(RDF + "type", [])):
+                links = {name: self.index.text(s, HYDRA + name) for name in ("first", "previous", "next", "last")}
+                return {"total": self.index.text(s, HYDRA + "totalItems"), "links": links}
+        return None
+
+    def api_links(self) -> list[tuple[str, str]]:
+        ref = self.service.ref(self.iri)
+        out = []
+        if "json" in ref["links"]:
+            out.append(("JSON", ref["links"]["json"]))
+        if self.kind_class == EC + "Product" and "json" in ref["links"]:
+            out += [("Lineage JSON", ref["links"]["json"] + "/lineage"),
+                    ("Derived products JSON", ref["links"]["json"] + "/derived")]
+        return out
+
+    def lineage_view(self) -> dict[str, Any] | None:
+        return None if self.lineage is None else _lineage_node(self, self.lineage)
+
+    def derived_view(self) -> list[dict[str, Any]]:
+        return [{"product": self.ref(d["iri"], d.get("title")),
+                 "experiment": self.ref(d["experiment"]["iri"], d["experiment"].get("title"))} for d in self.derived]
+
+    def statements(self) -> list[dict[str, Any]]:
+        """Every triple, grouped by subject (this resource first) — the raw view."""
+        return subjects(self.service, self.iri, self.triples)
+
+
+def _lineage_iris(node: dict[str, Any] | None) -> set[str]:
+    if not node:
+        return set()
+    out = {node["product"]["iri"]}
+    for key in ("experiment", "workflow"):
+        if node.get(key):
+            out.add(node[key]["iri"])
+    for i in node.get("inputs", []):
+        out.add(i["iri"])
+        out |= _lineage_iris(i.get("lineage"))
+    return out
+
+
+def _lineage_node(page: Page, node: dict[str, Any]) -> dict[str, Any]:
+    """The JSON lineage tree with each record named as the page names records."""
+    exp = node.get("experiment")
+    env = node.get("environment")
+    return {
+        "product": page.ref(node["product"]["iri"], node["product"].get("title")),
+        "experiment": page.ref(exp["iri"], exp.get("title")) if exp else None,
+        "started": _date(exp["started"]) if exp and exp.get("started") else None,
+        "ended": _date(exp["ended"]) if exp and exp.get("ended") else None,
+        "also": [page.ref(e["iri"], e.get("title")) for e in node.get("also_generated_by", [])],
+        "workflow": page.ref(node["workflow"]["iri"], node["workflow"].get("title")) if node.get("workflow") else None,
+        "inputs": [{
+            "ref": {**page.ref(i["iri"], i.get("title"), kind=False),
+                    **({"dangling": True, "href": None} if i["kind"] == "missing" else {})},
+            "kind": i["kind"].replace("-", " "), "cycle": i.get("cycle", False),
+            "truncated": i.get("truncated", False),
+            "lineage": _lineage_node(page, i["lineage"]) if i.get("lineage") else None,
+        } for i in node.get("inputs", [])],
+        "parameters": [{"name": p["name"], "value": _json_text(p["value"])} for p in node.get("parameters", [])],
+        "environment": _environment(page, env) if env else None,
+    }
+
+
+def _environment(page: Page, env: dict[str, Any]) -> dict[str, Any]:
+    return {"ref": page.ref(env["iri"], env.get("name"), kind=False), "kind": env.get("kind"),
+            "channels": env.get("channels", []), "dependencies": env.get("dependencies", []) +
+            env.get("pip_dependencies", []), "comment": env.get("comment")}
+
+
+# -- small formatting helpers ---------------------------------------------------------------------------------------
+def _date(value: str) -> str:
+    """``2025-01-10T00:00:00Z`` -> ``2025-01-10``; a time of day is kept (``2025-02-25 14:00 UTC``)."""
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$", value)
+    if not m:
+        return value
+    day, hh, mm, ss, zone = m.groups()
+    if hh is None or (hh, mm, ss or "00") == ("00", "00", "00"):
+        return day
+    return f"{day} {hh}:{mm}" + (" UTC" if zone == "Z" else f" {zone}" if zone else "")
+
+
+def _signed(number: str) -> str:
+    return number.replace("-", "\u2212")
+
+
+def _licence_text(iri: str, licence_id: str | None) -> str:
+    return licence_id or iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _literal_text(term: Any) -> str:
+    if isinstance(term, Literal) and term.datatype.value == XSD + "dateTime":
+        return _date(term.value)
+    if isinstance(term, Literal) and term.datatype.value == XSD + "boolean":
+        return "yes" if term.value in ("true", "1") else "no"
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def _json_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return orjson.dumps(value).decode()
+
+
+def _hash_number(iri: str) -> tuple[str, int]:
+    m = _NUMBERED.search(iri)
+    return (m.group(1), int(m.group(2))) if m else (iri, 0)
+
+
+# -- the raw view -----------------------------------------------------------------------------------------------------
 def _object(service: Service, term: Any) -> dict[str, Any]:
     if isinstance(term, NamedNode):
-        return {"href": service.url_for_iri(term.value) or term.value, "text": curie(term.value)}
+        local = None if term.value.startswith(EC) else service.url_for_iri(term.value)
+        return {"href": local or term.value, "text": curie(term.value)}
     if isinstance(term, BlankNode):
         return {"text": "_:" + term.value}
     if isinstance(term, Literal):
@@ -56,11 +624,30 @@ def subjects(service: Service, focus: str, triples: list[Triple]) -> list[dict[s
 
 def render_resource(service: Service, iri: str, url: str, triples: list[Triple], *, title: str | None = None,
                     jsonld: dict | None = None, extra: dict | None = None) -> str:
+    page = Page(service, iri, triples, title)
     return render_template(
         "resource.html",
         iri=iri,
-        title=title or title_of(iri, triples) or curie(iri),
-        subjects=subjects(service, iri, triples),
+        page=page,
+        title=page.title,
+        kind=page.kind_label(page.kind_class),
+        breadcrumbs=page.breadcrumbs(),
+        description=page.description(),
+        facts=page.facts(),
+        related=page.related(),
+        details=page.details(),
+        links=page.links(),
+        sources=page.source_documents(),
+        contacts=page.contacts(),
+        assets=page.assets(),
+        parameters=page.parameters(),
+        environment=page.environment(),
+        lineage=page.lineage_view(),
+        derived=page.derived_view(),
+        pager=page.pager(),
+        api_links=page.api_links(),
+        subjects=page.statements(),
+        statement_count=len(dict.fromkeys(triples)),
         alternates=[(media, url_with_format(url, media)) for media in ALTERNATES],
         jsonld=Markup(orjson.dumps(jsonld).decode().replace("</", "<\\/")) if jsonld else None,
         extra=extra or {},

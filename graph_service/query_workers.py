@@ -15,11 +15,14 @@ Caveats, stated honestly:
   fork-safe; workers only read, and a worker that hangs on an inherited lock is killed at the deadline like any
   slow query. A store that is written only at start-up and by token-holding updates is the intended use.
 * Only ``/sparql`` goes through the pool. The JSON and linked-data views run their own, bounded queries in-process.
+* A worker whose server process disappears (killed, crashed) exits within half a second, even mid-query; it closes
+  the sockets it inherited (listening socket, client connections) when it starts.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -43,9 +46,38 @@ def raw_store(store: OxigraphStore) -> ox.Store:
     return store._store
 
 
-def _serve(conn: Connection, store: ox.Store, limit: int) -> None:
-    """A worker's life: answer requests until the server closes the pipe."""
+def _exit_with(parent: int) -> None:
+    """A worker whose server process is gone exits, even in the middle of a query (the server would have killed it at
+    the deadline; a server that was itself killed cannot)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _close_inherited_sockets(keep: int) -> None:
+    """Close the sockets the fork copied from the server — its listening socket and its clients' connections — but
+    ``keep`` (the pipe). A worker holding them would keep a port bound, and a connection the server closed open."""
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:  # not Linux: nothing to inspect
+        return
+    for name in fds:
+        fd = int(name)
+        if fd == keep:
+            continue
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                os.close(fd)
+        except OSError:
+            pass
+
+
+def _serve(conn: Connection, server_end: Connection, store: ox.Store, limit: int) -> None:
+    """A worker's life: answer requests until the server closes the pipe (or goes away)."""
+    server_end.close()  # inherited by the fork; left open, the worker would never see the server close the pipe
+    _close_inherited_sockets(keep=conn.fileno())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server; the server stops us
+    threading.Thread(target=_exit_with, args=(os.getppid(),), name="watch-server", daemon=True).start()
     while True:
         try:
             request = conn.recv()
@@ -84,7 +116,7 @@ class WorkerPoolExecutor:
     # -- workers -------------------------------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_serve, args=(child, raw_store(self.store), self.result_limit),
+        process = self._ctx.Process(target=_serve, args=(child, parent, raw_store(self.store), self.result_limit),
                                     name="sparql-query-worker", daemon=True)
         process.start()
         child.close()

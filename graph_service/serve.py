@@ -1,12 +1,15 @@
 """``earthcode-kg serve``: the service on waitress, a production WSGI server (not Flask's development server).
 
-Why waitress and threads rather than gunicorn and processes: an on-disk Oxigraph store can be opened for writing by
-one process only, and the in-memory store exists only in the process that loaded it. One server process holds the
-store; ``--workers`` sets waitress's request threads (pyoxigraph releases the GIL while it evaluates), and /sparql
-queries run in forked worker processes that are killed at the time limit (see ``query_workers``).
+``--workers`` is the number of server processes, ``--threads`` the request threads in each. One process (the default)
+owns the store and accepts SPARQL Update when a token is configured. Python runs one thread at a time per process, so
+a public, read-only endpoint should run one process per core (``--workers 2`` on two cores): the supervisor loads the
+store once and forks the servers, which serve it read-only (see ``processes``). In both modes ``/sparql`` queries run
+in forked worker processes that are killed at the time limit (see ``query_workers``).
 """
 
 from __future__ import annotations
+
+import signal
 
 import click
 from waitress import serve as waitress_serve
@@ -14,6 +17,7 @@ from waitress import serve as waitress_serve
 from earthcode_kg.config import Settings
 
 from .app import close_app, create_app
+from .processes import serve_processes
 
 
 @click.command()
@@ -22,7 +26,9 @@ from .app import close_app, create_app
               "(default: the bundled demo catalog when the store is empty).")
 @click.option("--host", help="Interface to listen on.  [default: 127.0.0.1]")
 @click.option("--port", type=int, help="Port to listen on.  [default: 8080]")
-@click.option("--workers", type=int, help="Request threads (and at most as many query processes as CPUs).  [default: 4]")
+@click.option("--workers", type=click.IntRange(min=1), help="Server processes; more than one serves the embedded "
+              "store read-only (no SPARQL Update).  [default: 1]")
+@click.option("--threads", type=click.IntRange(min=1), help="Request threads per server process.  [default: 4]")
 @click.option("--base-iri", metavar="IRI", help="Base IRI under which entity IRIs are minted and served.")
 @click.option("--query-timeout", "query_timeout_s", type=float, help="SPARQL time limit in seconds.  [default: 10]")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="TOML settings file.")
@@ -38,11 +44,25 @@ def serve(config_file: str | None, **options: object) -> None:
         settings = Settings.load(config_file, **options)
     except (ValueError, OSError) as e:
         raise click.UsageError(str(e)) from e
+    if settings.workers < 1 or settings.threads < 1:
+        raise click.UsageError("workers and threads must be at least 1")
+    if settings.workers > 1:
+        if settings.update_token and not settings.store_url:
+            raise click.UsageError(
+                "an update token is configured, but several server processes (--workers > 1) serve the embedded "
+                "store read-only: serve with --workers 1 to accept SPARQL Update, or unset the token")
+        serve_processes(settings)
+        return
     app = create_app(settings)
+    # SIGTERM ends waitress's loop like Ctrl-C does, so the query workers are stopped and the store flushed.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     click.echo(f"earthcode-kg serving {settings.store if not settings.in_memory else 'an in-memory store'} "
-               f"on http://{settings.host}:{settings.port}/ ({settings.workers} threads)", err=True)
+               f"on http://{settings.host}:{settings.port}/ (1 process, {settings.threads} threads)", err=True)
     try:
-        waitress_serve(app, host=settings.host, port=settings.port, threads=settings.workers, ident="earthcode-kg")
+        waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="earthcode-kg")
     finally:
         close_app(app)
 
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)

@@ -9,7 +9,7 @@ links in responses still point back at this server (``url_for`` of the IRI), so 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from flask import current_app, g, request
@@ -22,6 +22,9 @@ from queries import NamedQuery, load_queries
 
 from .executor import SparqlExecutor
 
+if TYPE_CHECKING:
+    from .response_cache import ResponseCache
+
 EXTENSION = "earthcode_kg"
 #: type folder -> the JSON view of an entity of that type (others have linked-data views only)
 API_VIEWS = {"products": "products", "experiments": "experiments", "workflows": "workflows", "projects": "projects"}
@@ -32,19 +35,29 @@ class Service:
     settings: Settings
     store: GraphStore
     executor: SparqlExecutor
+    #: serving a read-only snapshot (one of several server processes): SPARQL Update is refused
+    read_only: bool = False
+    #: cached JSON API answers (None: not cached, e.g. over a remote store that others may write)
+    cache: ResponseCache | None = None
     queries: dict[str, NamedQuery] = field(default_factory=load_queries)
 
-    @property
-    def base(self) -> str:
+    def __post_init__(self) -> None:
         b = self.settings.base_iri
-        return b if b.endswith(("/", "#")) else b + "/"
+        #: the base IRI, ending in ``/`` or ``#`` (settings are frozen, so it is computed once)
+        self.base = b if b.endswith(("/", "#")) else b + "/"
+
+    def store_changed(self) -> None:
+        """Called after this service wrote the store (a SPARQL Update): cached answers are dropped."""
+        if self.cache is not None:
+            self.cache.invalidate()
 
     def select(self, name: str, **bindings: Term) -> list[Row]:
-        """Run a named query with already-typed bindings (the JSON views use the same ``.rq`` files as the API)."""
-        return self.store.select(self.queries[name].text_with(bindings))
+        """Run a named query with already-typed bindings (the JSON views use the same ``.rq`` files as the API); the
+        store joins them in (:func:`earthcode_kg.store.bindings.bind`)."""
+        return self.store.select(self.queries[name].text, bindings)
 
     def construct(self, name: str, **bindings: Term) -> list:
-        return self.store.construct(self.queries[name].text_with(bindings))
+        return self.store.construct(self.queries[name].text, bindings)
 
     def entity_iri(self, folder: str, id_: str) -> NamedNode:
         return NamedNode(self.base + folder + "/" + _quote(id_))
@@ -71,20 +84,29 @@ class Service:
 
     def ref(self, iri: str, title: str | None = None, **extra: Any) -> dict[str, Any]:
         """How every JSON view names another record: its IRI, kind and id, title, and links to its views."""
-        kind = self.classify(iri)
-        url = self.url_for_iri(iri)
+        return self.ref_under(url_root(), iri, title, extra)
+
+    def ref_under(self, root: str, iri: str, title: str | None = None, extra: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
+        """:meth:`ref` with the request's ``url_root`` given (views that name many records look it up once)."""
+        out: dict[str, Any] = {"iri": iri}
         links: dict[str, str] = {}
-        if kind and kind[0] in API_VIEWS:
-            links["json"] = f"{url_root()}api/{API_VIEWS[kind[0]]}/{_quote(kind[1])}"
-        if url:
+        base = self.base
+        if iri.startswith(base):
+            path = iri[len(base):]
+            folder, slash, id_ = path.partition("/")
+            if slash and id_ and "/" not in id_ and folder in TYPE_FOLDERS:  # an entity: {base}<folder>/<id>
+                id_ = _unquote(id_)
+                if folder in API_VIEWS:
+                    links["json"] = f"{root}api/{API_VIEWS[folder]}/{_quote(id_)}"
+                out["type"], out["id"] = TYPE_FOLDERS[folder][0], id_
+            url = root + path
             links["linked_data"] = url
             links["html"] = url + "?format=html"
             links["turtle"] = url + "?format=ttl"
-        out: dict[str, Any] = {"iri": iri}
-        if kind:
-            out["type"], out["id"] = TYPE_FOLDERS[kind[0]][0], kind[1]
         out["title"] = title
-        out.update(extra)
+        if extra:
+            out.update(extra)
         out["links"] = links
         return out
 

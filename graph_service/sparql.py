@@ -119,6 +119,9 @@ def run_query(text: str, params: MultiDict) -> Response:
 
 def run_update(text: str, params: MultiDict) -> Response:
     service = current_service()
+    if service.read_only:
+        raise ProtocolError(403, "SPARQL Update is not available here: this server runs several processes, each "
+                                 "serving a read-only snapshot of the store (serve with --workers 1 to accept updates)")
     token = service.settings.update_token
     if not token:
         raise ProtocolError(403, "SPARQL Update is disabled on this service (no update token is configured)")
@@ -133,7 +136,10 @@ def run_update(text: str, params: MultiDict) -> Response:
         raise ProtocolError(400, "using-graph-uri / using-named-graph-uri are not supported; put USING in the update")
     # The service's base IRI resolves relative IRIs (the protocol lets the service define it). It is a configured
     # value, checked as an IRI, never request input.
-    service.executor.update(f"BASE {NamedNode(service.base)}\n{text}")
+    try:
+        service.executor.update(f"BASE {NamedNode(service.base)}\n{text}")
+    finally:
+        service.store_changed()  # even a failed update may have written part of its operations
     return Response(status=204)
 
 

@@ -17,14 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode
-
-from earthcode_kg.store.bindings import bind, values_block
 
 QUERIES_DIR = Path(str(files(__name__)))
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -91,22 +89,6 @@ class NamedQuery:
         if missing:
             raise ParameterError(f"missing parameter(s) for {self.name}: {', '.join(missing)}")
         return {name: declared[name].to_term(value, base_iri) for name, value in raw.items()}
-
-    @cached_property
-    def _around_values(self) -> tuple[str, str]:
-        """The text before and after the VALUES block the store's :func:`bind` inserts, found once per query: finding
-        the WHERE brace scans the text in Python, which cost more than running the query itself."""
-        marker = {"values_marker": NamedNode("urn:x-earthcode:values-marker")}
-        bound, block = bind(self.text, marker), values_block(marker)
-        i = bound.index(block)
-        return bound[:i], bound[i + len(block):]
-
-    def text_with(self, bindings: Mapping[str, NamedNode | Literal] | None) -> str:
-        """The query with ``bindings`` joined in exactly as :func:`earthcode_kg.store.bindings.bind` does it."""
-        if not bindings:
-            return self.text
-        before, after = self._around_values
-        return before + values_block(bindings) + after
 
     def as_json(self) -> dict:
         return {

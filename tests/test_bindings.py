@@ -44,3 +44,23 @@ def test_variable_names_are_checked():
 def test_plain_strings_are_refused():
     with pytest.raises(BindingError):
         bind("SELECT * WHERE { ?s ?p ?o }", {"s": "http://a"})
+
+
+def test_the_where_brace_is_found_once_per_query_text():
+    """Every caller of bind() shares one cache of where the VALUES block goes (the scan is in Python)."""
+    from earthcode_kg.store.bindings import _where_brace
+
+    query = "PREFIX x: <http://e/x#cache-test> # a { comment\nSELECT ?o WHERE { ?s <http://p> ?o }"
+    before = _where_brace.cache_info()
+    first = bind(query, {"s": ox.NamedNode("http://a")})
+    second = bind(query, {"s": ox.NamedNode("http://b")})
+    after = _where_brace.cache_info()
+    assert after.misses == before.misses + 1 and after.hits == before.hits + 1
+    assert first.replace("http://a", "http://b") == second
+    assert len(list(run(query, s=ox.NamedNode("http://b")))) == 1
+
+
+def test_a_query_without_where_group_fails_every_time():
+    for _ in range(2):
+        with pytest.raises(BindingError):
+            bind("SELECT * FROM <http://g>", {"s": ox.NamedNode("http://a")})

@@ -8,12 +8,16 @@ SEP-0007 substitutions (which also refuse variables a SELECT does not project). 
 than as a trailing VALUES clause, keeps it joined before GROUP BY and aggregates, so aggregates see it.
 
 Only the position of that first brace is found by scanning the text: the prologue and a CONSTRUCT template are the
-only parts before it, so only IRIs, strings, comments and the template's own braces need skipping.
+only parts before it, so only IRIs, strings, comments and the template's own braces need skipping. The scan is in
+Python and costs more than running a small query, so its result is cached per query text (:func:`_where_brace` is an
+``lru_cache``): the service binds the same few named queries over and over, and every caller of :func:`bind` gets the
+cache without keeping one of its own.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
@@ -68,8 +72,10 @@ def _skip(query: str, i: int) -> int:
     return i
 
 
+@lru_cache(maxsize=256)
 def _where_brace(query: str) -> int:
-    """Index of the ``{`` that opens the query's WHERE group."""
+    """Index of the ``{`` that opens the query's WHERE group (cached per query text; a query without one raises
+    every time, as exceptions are not cached)."""
     depth = 0
     i = 0
     template = _CONSTRUCT_TEMPLATE.search(_blank_out(query))

@@ -36,9 +36,24 @@ class OxigraphStore:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else None
+        self.read_only = False
         if self.path:
             self.path.mkdir(parents=True, exist_ok=True)
         self._store = ox.Store(str(self.path)) if self.path else ox.Store()
+
+    @classmethod
+    def open_read_only(cls, path: str | Path) -> OxigraphStore:
+        """An on-disk store opened for reading only (``pyoxigraph.Store.read_only``): several processes may do so at
+        once, but no process may write it meanwhile (undefined behaviour, says Oxigraph), so only open it read-only
+        once the writer has closed it. Writes raise."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self.read_only = True
+        try:
+            self._store = ox.Store.read_only(str(self.path))
+        except OSError as e:
+            raise StoreError(f"cannot open {self.path} read-only: {e}") from e
+        return self
 
     # -- writing -------------------------------------------------------------------------------------------------
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
@@ -156,6 +171,6 @@ class OxigraphStore:
         return len(self._store)
 
     def close(self) -> None:
-        if self.path:
+        if self.path and not self.read_only:
             self._store.flush()
         del self._store
