@@ -27,7 +27,6 @@ from flask import render_template
 from markupsafe import Markup
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from earthcode_kg.store.bindings import bind, values_block
 from loaders.iris import TYPE_FOLDERS
 from loaders.vocab import DCAT, DCT, EC, FOAF, GEO, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD
 
@@ -172,11 +171,8 @@ def lookup_labels(service: Service, iris: Iterable[str]) -> dict[str, Label]:
     query = service.queries["labels"].text
     out: dict[str, Label] = {}
     for start in range(0, len(nodes), LABEL_BATCH):
-        batch = [NamedNode(i) for i in nodes[start : start + LABEL_BATCH]]
-        # bind() places a one-row VALUES block where the store puts any binding; widen that block to every row
-        one = {"iri": batch[0]}
-        text = bind(query, one).replace(values_block(one), "VALUES ?iri { " + " ".join(map(str, batch)) + " }", 1)
-        for row in service.store.select(text):
+        rows = [{"iri": NamedNode(i)} for i in nodes[start : start + LABEL_BATCH]]
+        for row in service.store.select(query, rows):
             label = out.setdefault(row["iri"].value, Label())
             for name in ("title", "prefLabel", "label", "name"):
                 if label.title is None and name in row:

@@ -64,3 +64,19 @@ def test_a_query_without_where_group_fails_every_time():
     for _ in range(2):
         with pytest.raises(BindingError):
             bind("SELECT * FROM <http://g>", {"s": ox.NamedNode("http://a")})
+
+
+def test_several_rows_bind_in_one_values_block():
+    rows = [{"s": ox.NamedNode("http://a")}, {"s": ox.NamedNode("http://b")}]
+    assert sorted(s["o"].value for s in run_rows("SELECT ?o WHERE { ?s <http://p> ?o }", rows)) == ["x", "y"]
+
+
+def test_rows_must_bind_the_same_variables():
+    with pytest.raises(BindingError):
+        bind("SELECT * WHERE { ?s ?p ?o }", [{"s": ox.NamedNode("http://a")}, {"o": ox.NamedNode("http://b")}])
+
+
+def run_rows(query, rows):
+    store = ox.Store()
+    store.update('INSERT DATA { <http://a> <http://p> "x" . <http://b> <http://p> "y" }')
+    return store.query(bind(query, rows), use_default_graph_as_union=True)

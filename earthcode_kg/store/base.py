@@ -73,7 +73,8 @@ class GraphStore(Protocol):
         """The IRIs of all named graphs."""
 
     def select(self, query: str, bindings: Bindings | None = None, *, union: bool = True) -> list[Row]:
-        """Run a SELECT; ``bindings`` are substituted as bound values, never spliced into the text."""
+        """Run a SELECT; ``bindings`` (one row, or a sequence of rows) are joined in as a VALUES block of terms that
+        pyoxigraph serialises — never spliced into the text as strings (see :mod:`earthcode_kg.store.bindings`)."""
 
     def ask(self, query: str, bindings: Bindings | None = None, *, union: bool = True) -> bool:
         """Run an ASK query."""

@@ -17,6 +17,7 @@ cache without keeping one of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from pyoxigraph import BlankNode, Literal, NamedNode
@@ -39,14 +40,17 @@ def _term(value: object) -> str:
     raise BindingError(f"bind pyoxigraph terms, not {type(value).__name__}")
 
 
-def values_block(bindings: Bindings) -> str:
-    names = list(bindings)
+def values_block(rows: Sequence[Bindings]) -> str:
+    """One VALUES block; every row must bind the same variables."""
+    names = list(rows[0])
     for name in names:
         if not _NAME.match(name):
             raise BindingError(f"not a SPARQL variable name: {name!r}")
+    if any(set(row) != set(names) for row in rows):
+        raise BindingError("every row of bindings must bind the same variables")
     variables = " ".join("?" + n for n in names)
-    row = " ".join(_term(bindings[n]) for n in names)
-    return f"VALUES ({variables}) {{ ({row}) }}"
+    body = " ".join("(" + " ".join(_term(row[n]) for n in names) + ")" for row in rows)
+    return f"VALUES ({variables}) {{ {body} }}"
 
 
 def _skip(query: str, i: int) -> int:
@@ -114,9 +118,14 @@ def _blank_out(query: str) -> str:
     return "".join(out)
 
 
-def bind(query: str, bindings: Bindings | None) -> str:
-    """``query`` with ``bindings`` joined in as a VALUES block at the start of its WHERE group."""
+def bind(query: str, bindings: Bindings | Sequence[Bindings] | None) -> str:
+    """``query`` with ``bindings`` joined in as a VALUES block at the start of its WHERE group.
+
+    ``bindings`` is one row (variable → term) or a sequence of rows: a page naming fifty records asks for all their
+    titles in one query, one VALUES row each.
+    """
     if not bindings:
         return query
+    rows = [bindings] if isinstance(bindings, Mapping) else list(bindings)
     i = _where_brace(query)
-    return f"{query[: i + 1]} {values_block(bindings)} {query[i + 1 :]}"
+    return f"{query[: i + 1]} {values_block(rows)} {query[i + 1 :]}"
