@@ -2,62 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from loaders.catalog import walk
 
-from .config import Settings
+from .cli_options import base_option, config_option, settings_from, store_options
 from .ingest import DEMO_CATALOG, ingest
 from .store import QuerySyntaxError, StoreError, open_store
 from .store.base import NotAcceptable
 from .store.formats import SHORT_NAMES
 
-_STORE_OPTIONS = (
-    click.option("--store", "store", metavar="PATH", help="Embedded Oxigraph store folder (':memory:' for none)."),
-    click.option("--store-url", metavar="URL", help="SPARQL 1.1 query endpoint of a remote store (instead of --store). "
-                 "Credentials: EARTHCODE_KG_STORE_USER/_PASSWORD or _TOKEN, or the --config file."),
-    click.option("--update-url", metavar="URL", help="SPARQL 1.1 update endpoint (default: --store-url)."),
-    click.option("--gsp-url", metavar="URL", help="Graph Store Protocol endpoint (default: writes use SPARQL Update)."),
-)
-
-
-def store_options(command: Callable) -> Callable:
-    """Add the backend options (``--store PATH`` or ``--store-url URL [--update-url URL] [--gsp-url URL]``) to a
-    command, which receives them as one ``store_overrides`` dict to pass to :func:`settings_from`. Shared so every
-    command (load, query, export, serve, validate…) selects its backend the same way."""
-
-    @functools.wraps(command)
-    def with_store(*args: object, store: str | None, store_url: str | None, update_url: str | None,
-                   gsp_url: str | None, **kwargs: object) -> object:
-        if store and store_url:
-            raise click.UsageError("--store and --store-url are alternatives: give one of them")
-        if (update_url or gsp_url) and not store_url:
-            raise click.UsageError("--update-url and --gsp-url need --store-url")
-        overrides = {"store": store, "store_url": store_url, "update_url": update_url, "gsp_url": gsp_url}
-        if store:  # an explicit --store wins over a store_url from the environment or the config file
-            overrides["store_url"] = ""
-        return command(*args, store_overrides=overrides, **kwargs)
-
-    for option in reversed(_STORE_OPTIONS):
-        with_store = option(with_store)
-    return with_store
-
-
-base_option = click.option("--base-iri", metavar="IRI", help="Base IRI under which entity IRIs are minted.")
-config_option = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-                             help="TOML settings file.")
-
-
-def settings_from(config_file: str | None = None, **overrides: object) -> Settings:
-    try:
-        return Settings.load(config_file, **overrides)
-    except (ValueError, OSError) as e:
-        raise click.UsageError(str(e)) from e
+__all__ = ["base_option", "config_option", "main", "settings_from", "store_options"]
 
 
 @click.group()
@@ -181,6 +139,8 @@ def export(store_overrides: dict, config_file: str | None, fmt: str, output: str
 from graph_service.serve import serve  # the service builds on this package, so it registers last
 
 main.add_command(serve)
+from shapes.cli import validate  # noqa: E402  (registered here like `serve`)
+main.add_command(validate)
 
 
 if __name__ == "__main__":

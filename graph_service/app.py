@@ -18,7 +18,7 @@ from earthcode_kg.ingest import DEMO_CATALOG, ingest
 from earthcode_kg.store import OxigraphStore, open_store
 from earthcode_kg.store.base import GraphStore
 
-from . import api, dcat, linked_data, named_queries, openapi, sparql, void
+from . import api, dcat, linked_data, named_queries, openapi, sparql, validation_views, void
 from .cors import register_cors
 from .errors import register_error_handlers
 from .executor import DirectExecutor, SparqlExecutor
@@ -26,7 +26,7 @@ from .query_workers import WorkerPoolExecutor
 from .response_cache import ResponseCache, register_response_cache
 from .service import EXTENSION, Service
 
-BLUEPRINTS = (sparql.bp, named_queries.bp, api.bp, dcat.bp, void.bp, openapi.bp, linked_data.bp)
+BLUEPRINTS = (sparql.bp, named_queries.bp, api.bp, validation_views.bp, dcat.bp, void.bp, openapi.bp, linked_data.bp)
 
 
 def load_settings(config: Settings | Mapping[str, Any] | str | Path | None) -> Settings:

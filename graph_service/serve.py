@@ -14,36 +14,36 @@ import signal
 import click
 from waitress import serve as waitress_serve
 
+from earthcode_kg.cli_options import config_option, settings_from, store_options
 from earthcode_kg.config import Settings
+from earthcode_kg.store import StoreError
 
 from .app import close_app, create_app
 from .processes import serve_processes
 
 
 @click.command()
-@click.option("--store", metavar="PATH", help="Oxigraph store folder (':memory:' for an in-memory store).")
+@store_options
 @click.option("--catalog", type=click.Path(exists=True, file_okay=False), help="Catalog folder to load at start-up "
               "(default: the bundled demo catalog when the store is empty).")
 @click.option("--host", help="Interface to listen on.  [default: 127.0.0.1]")
 @click.option("--port", type=int, help="Port to listen on.  [default: 8080]")
-@click.option("--workers", type=click.IntRange(min=1), help="Server processes; more than one serves the embedded "
-              "store read-only (no SPARQL Update).  [default: 1]")
+@click.option("--workers", type=click.IntRange(min=1), help="Server processes; more than one serves an embedded "
+              "store read-only (no SPARQL Update; a remote store stays writable).  [default: 1]")
 @click.option("--threads", type=click.IntRange(min=1), help="Request threads per server process.  [default: 4]")
 @click.option("--base-iri", metavar="IRI", help="Base IRI under which entity IRIs are minted and served.")
 @click.option("--query-timeout", "query_timeout_s", type=float, help="SPARQL time limit in seconds.  [default: 10]")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="TOML settings file.")
-def serve(config_file: str | None, **options: object) -> None:
+@config_option
+def serve(config_file: str | None, store_overrides: dict, **options: object) -> None:
     """Serve the graph: SPARQL endpoint, JSON API, linked data, DCAT catalogue.
 
     With no options it serves the default on-disk store on 127.0.0.1:8080, loading the bundled demo catalog into it
     first if it is empty (so `earthcode-kg load CATALOG` followed by `earthcode-kg serve` serves that catalog).
+    --store-url (with --update-url, --gsp-url) serves a remote SPARQL store instead, the same way.
     Settings come from (lowest to highest) defaults, --config, EARTHCODE_KG_* variables and these options; the
     update token only from the file or EARTHCODE_KG_UPDATE_TOKEN, never from the command line (it would show in ps).
     """
-    try:
-        settings = Settings.load(config_file, **options)
-    except (ValueError, OSError) as e:
-        raise click.UsageError(str(e)) from e
+    settings = settings_from(config_file, **store_overrides, **options)
     if settings.workers < 1 or settings.threads < 1:
         raise click.UsageError("workers and threads must be at least 1")
     if settings.workers > 1:
@@ -51,17 +51,29 @@ def serve(config_file: str | None, **options: object) -> None:
             raise click.UsageError(
                 "an update token is configured, but several server processes (--workers > 1) serve the embedded "
                 "store read-only: serve with --workers 1 to accept SPARQL Update, or unset the token")
-        serve_processes(settings)
+        try:
+            serve_processes(settings)
+        except StoreError as e:  # the store could not be prepared (e.g. a remote store is down): one clear line
+            raise click.ClickException(str(e)) from e
         return
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from e
     # SIGTERM ends waitress's loop like Ctrl-C does, so the query workers are stopped and the store flushed.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    click.echo(f"earthcode-kg serving {settings.store if not settings.in_memory else 'an in-memory store'} "
-               f"on http://{settings.host}:{settings.port}/ (1 process, {settings.threads} threads)", err=True)
+    click.echo(f"earthcode-kg serving {_describe_store(settings)} on http://{settings.host}:{settings.port}/ "
+               f"(1 process, {settings.threads} threads)", err=True)
     try:
         waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="earthcode-kg")
     finally:
         close_app(app)
+
+
+def _describe_store(settings: Settings) -> str:
+    if settings.store_url:
+        return f"the SPARQL store at {settings.store_url}"
+    return "an in-memory store" if settings.in_memory else settings.store
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

@@ -24,6 +24,7 @@ from .executor import SparqlExecutor
 
 if TYPE_CHECKING:
     from .response_cache import ResponseCache
+    from .validation_views import ReportCache
 
 EXTENSION = "earthcode_kg"
 #: type folder -> the JSON view of an entity of that type (others have linked-data views only)
@@ -40,6 +41,8 @@ class Service:
     #: cached JSON API answers (None: not cached, e.g. over a remote store that others may write)
     cache: ResponseCache | None = None
     queries: dict[str, NamedQuery] = field(default_factory=load_queries)
+    #: the latest full validation report (computed on first use; see validation_views)
+    validation: ReportCache = field(default_factory=lambda: _report_cache())
 
     def __post_init__(self) -> None:
         b = self.settings.base_iri
@@ -50,6 +53,7 @@ class Service:
         """Called after this service wrote the store (a SPARQL Update): cached answers are dropped."""
         if self.cache is not None:
             self.cache.invalidate()
+        self.validation.invalidate()
 
     def select(self, name: str, **bindings: Term) -> list[Row]:
         """Run a named query with already-typed bindings (the JSON views use the same ``.rq`` files as the API); the
@@ -109,6 +113,12 @@ class Service:
             out.update(extra)
         out["links"] = links
         return out
+
+
+def _report_cache() -> ReportCache:
+    from .validation_views import ReportCache  # the validation views import this module
+
+    return ReportCache()
 
 
 def url_root() -> str:

@@ -33,12 +33,20 @@ BACKENDS = ["embedded", "oxigraph-server"]
 
 
 @pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """One real ``oxigraph serve`` process for the whole session (127.0.0.1, free port, temporary folder)."""
+def oxigraph_process(tmp_path_factory):
+    """One real ``oxigraph serve`` process for the whole session (127.0.0.1, free port, temporary folder). Fixtures
+    that keep data on it across tests use :meth:`OxigraphServer.hold`; tests use ``oxigraph_server``."""
     if oxigraph_binary() is None:
         pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
     with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store") as server:
         yield server
+
+
+@pytest.fixture
+def oxigraph_server(oxigraph_process):
+    """The session's server, for a test that may write to it as it likes: afterwards nothing it held is trusted."""
+    yield oxigraph_process
+    oxigraph_process.holds = None
 
 
 @pytest.fixture(params=BACKENDS)
@@ -47,10 +55,30 @@ def store(request):
     if request.param == "embedded":
         s = OxigraphStore()
     else:
-        s = request.getfixturevalue("oxigraph_server").remote_store()
-        s.update("DROP ALL")
+        server = request.getfixturevalue("oxigraph_server")
+        server.reset()
+        s = server.remote_store()
     yield s
     s.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request) -> str:
+    """The backend of a module's service apps (``tests/service_fixtures.py``): every test that uses one runs once per
+    backend, like the tests of ``store``. Module-scoped, so each module builds one app per backend."""
+    return request.param
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "embedded_only(reason): the behaviour exists on the embedded store only; the "
+                                       "test's oxigraph-server variant is skipped with the reason")
+
+
+def pytest_runtest_setup(item) -> None:
+    marker = item.get_closest_marker("embedded_only")
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if marker and "oxigraph-server" in (params.get("backend"), params.get("store")):
+        pytest.skip(f"embedded store only: {marker.args[0] if marker.args else marker.kwargs.get('reason', '')}")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Self
 
@@ -38,14 +39,19 @@ def free_port() -> int:
 class OxigraphServer:
     """``oxigraph serve --location DIR --bind 127.0.0.1:PORT --union-default-graph``, as a context manager."""
 
-    def __init__(self, location: Path, port: int | None = None) -> None:
+    def __init__(self, location: Path, port: int | None = None, args: tuple[str, ...] = ()) -> None:
         binary = oxigraph_binary()
         if binary is None:
             raise FileNotFoundError("the oxigraph server is not installed (pip install oxigraph)")
         self.binary = binary
         self.location = Path(location)
         self.port = port or free_port()
+        #: more ``oxigraph serve`` options, e.g. ``("--timeout-s", "1")``
+        self.args = tuple(args)
         self.process: subprocess.Popen | None = None
+        #: the name of the data set :meth:`hold` left in the store, unchanged since; None once anything may have written
+        self.holds: str | None = None
+        self._snapshots: dict[str, bytes] = {}
 
     @property
     def log(self) -> Path:
@@ -70,11 +76,38 @@ class OxigraphServer:
     def remote_store(self, **options) -> RemoteStore:
         return RemoteStore(self.query_url, self.update_url, self.gsp_url, **options)
 
+    def reset(self) -> None:
+        """Empty the store (``DROP ALL``)."""
+        self.holds = None
+        self.remote_store().update("DROP ALL")
+
+    def hold(self, name: str, load: Callable[[RemoteStore], object]) -> None:
+        """Make the store hold the data set ``name`` and nothing else, so read-only tests can share one load.
+
+        Nothing happens when it already does (``holds`` is ``name``). The first time, ``load`` fills the empty store
+        (through the remote store, i.e. the loaders' own remote path) and the result is kept as N-Quads; later the
+        store is emptied and that snapshot posted back. Whoever writes to the store afterwards sets ``holds`` to None.
+        """
+        if self.holds == name:
+            return
+        self.reset()
+        snapshot = self._snapshots.get(name)
+        if snapshot is None:
+            load(self.remote_store())
+            with urllib.request.urlopen(urllib.request.Request(
+                    self.gsp_url, headers={"Accept": "application/n-quads"}), timeout=60) as response:
+                self._snapshots[name] = response.read()
+        else:
+            request = urllib.request.Request(self.gsp_url + "?no_transaction", data=snapshot, method="POST",
+                                             headers={"Content-Type": "application/n-quads"})
+            urllib.request.urlopen(request, timeout=60).close()
+        self.holds = name
+
     def start(self) -> Self:
         with self.log.open("ab") as log:  # a file, not a pipe: a chatty server can never block on a full pipe
             self.process = subprocess.Popen(
                 [self.binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
-                 "--union-default-graph"],
+                 "--union-default-graph", *self.args],
                 stdout=subprocess.DEVNULL,
                 stderr=log,
             )

@@ -11,12 +11,9 @@ import orjson
 import pytest
 from pyoxigraph import NamedNode
 
-from earthcode_kg.config import Settings
-from earthcode_kg.ingest import ingest
-from earthcode_kg.store import OxigraphStore
-from graph_service import create_app
 from graph_service.app import close_app
 from tests.conftest import BASE, QUIRKS_CATALOG
+from tests.service_fixtures import app_on, ready
 
 pytest_plugins = ["tests.service_fixtures"]
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -49,18 +46,15 @@ def section_text(html: str, cls: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def quirks_app():
-    settings = Settings(store=":memory:", base_iri=BASE)
-    store = OxigraphStore()
-    ingest(store, QUIRKS_CATALOG, settings)
-    app = create_app(settings, store=store, query_workers=1)
+def quirks_app(request, backend):
+    app = app_on(request, backend, QUIRKS_CATALOG)
     yield app
     close_app(app)
 
 
 @pytest.fixture
 def quirks(quirks_app):
-    return quirks_app.test_client()
+    return ready(quirks_app).test_client()
 
 
 # -- naming records ---------------------------------------------------------------------------------------------------

@@ -176,7 +176,8 @@ def test_glambie_cycle_is_marked_not_followed(real_client):
 def test_openapi_documents_every_json_route(client, demo_app):
     spec = get_json(client, "/openapi.json")
     assert spec["openapi"].startswith("3.") and spec["servers"][0]["url"] == "http://localhost"
-    documented = {p.replace("{id}", "<id_>").replace("{name}", "<name>") for p in spec["paths"]}
+    documented = {p.replace("{id}", "<id_>").replace("{name}", "<name>").replace("{folder}", "<folder>")
+                  for p in spec["paths"]}
     routes = set()
     for rule in demo_app.url_map.iter_rules():
         if rule.rule.startswith("/api/"):

@@ -1,16 +1,19 @@
 """The JSON API's answer cache: repeated views are served from it, a SPARQL Update empties it, and nothing computed
-before an update is stored after it."""
+before an update is stored after it. The cache is on over the embedded store only (nothing else writes it), so these
+tests use an embedded app; the last one checks that an app over a real Oxigraph server caches nothing."""
 
 from __future__ import annotations
 
 import orjson
 import pytest
 
+from earthcode_kg.ingest import DEMO_CATALOG
+from graph_service import create_app
 from graph_service.app import close_app
 from graph_service.response_cache import ResponseCache
 from graph_service.service import EXTENSION
 from tests.conftest import BASE
-from tests.service_fixtures import UPDATE_TOKEN, demo_app_with
+from tests.service_fixtures import UPDATE_TOKEN, demo_app_with, load_catalog, remote_settings
 
 LINEAGE = "/api/products/arctic-ice-edge-lines/lineage"
 AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
@@ -90,19 +93,16 @@ def test_memory_is_bounded():
     assert cache.get(("big", "")) is None
 
 
-def test_no_cache_over_a_store_others_may_write(app):
-    from graph_service import create_app
-    from tests.service_fixtures import app_settings
-
-    class NotEmbedded:  # any GraphStore that is not the embedded one (a remote store)
-        def __init__(self, store):
-            self._inner = store
-
-        def __getattr__(self, name):
-            return getattr(self._inner, name)
-
-    service = app.extensions[EXTENSION]
-    assert service.cache is not None
-    other = create_app(app_settings(), store=NotEmbedded(service.store), prepare=False)
-    assert other.extensions[EXTENSION].cache is None
-    assert "X-Cache" not in other.test_client().get(LINEAGE).headers
+def test_no_cache_over_a_store_others_may_write(app, oxigraph_server):
+    """The same app over a real remote store (which others may write) caches nothing."""
+    assert app.extensions[EXTENSION].cache is not None
+    oxigraph_server.hold(str(DEMO_CATALOG), load_catalog(DEMO_CATALOG))
+    other = create_app(remote_settings(oxigraph_server), prepare=False)
+    try:
+        assert other.extensions[EXTENSION].cache is None
+        c = other.test_client()
+        for _ in range(2):
+            r = c.get(LINEAGE)
+            assert r.status_code == 200 and "X-Cache" not in r.headers
+    finally:
+        close_app(other)

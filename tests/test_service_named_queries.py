@@ -58,6 +58,12 @@ def test_records_failing_a_rule_is_empty_without_stored_reports(client):
                               query_string={"shape": "https://w3id.org/earthcode/shapes#ProductShape"})) == []
 
 
+def test_records_with_load_issues_name_the_file_and_the_message(client):
+    r = client.get("/api/queries/records_with_load_issues")
+    assert r.status_code == 200, r.data[:300]
+    assert all(row["path"] and row["message"] for row in results(r))
+
+
 def test_results_negotiate_like_sparql(client):
     r = client.get("/api/queries/workflows_by_project?project=polar-ice-monitoring&format=csv")
     assert r.mimetype == "text/csv" and r.data.startswith(b"workflow,title")

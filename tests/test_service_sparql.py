@@ -11,9 +11,10 @@ import orjson
 import pytest
 import rdflib
 
+from earthcode_kg.ingest import DEMO_CATALOG
 from graph_service.app import close_app
 from tests.conftest import BASE
-from tests.service_fixtures import UPDATE_TOKEN, demo_app_with
+from tests.service_fixtures import UPDATE_TOKEN, app_on, changed, demo_app_with, ready
 
 PRODUCTS = "SELECT ?p WHERE { ?p a <https://w3id.org/earthcode/ontology#Product> } ORDER BY ?p"
 LINEAGE_EDGE = (f"ASK {{ <{BASE}products/lagos-lst-downscaled> <http://www.w3.org/ns/prov#wasGeneratedBy> "
@@ -113,6 +114,8 @@ def test_unacceptable_format_is_406(client):
     assert r.status_code == 406
 
 
+@pytest.mark.embedded_only("the result cap is applied by the embedded store's query workers; a remote store's answer "
+                            "is passed through as the store serialised it (docs/service.md)")
 def test_results_are_capped_and_say_so(client):
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert r.status_code == 200
@@ -122,6 +125,8 @@ def test_results_are_capped_and_say_so(client):
     assert "X-SPARQL-Results-Truncated" not in small.headers
 
 
+@pytest.mark.embedded_only("the result cap is applied by the embedded store's query workers; a remote store's answer "
+                            "is passed through as the store serialised it (docs/service.md)")
 def test_construct_results_are_capped_too(client):
     r = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/n-triples"})
     assert len(r.data.splitlines()) == 50 and r.headers["X-SPARQL-Results-Truncated"] == "50"
@@ -156,6 +161,7 @@ def test_query_and_update_together_are_400(client):
     assert client.post("/sparql", data={"query": "ASK {}", "update": "CLEAR ALL"}).status_code == 400
 
 
+@pytest.mark.embedded_only("killable query workers; the remote counterpart is in test_service_remote.py")
 def test_a_slow_query_is_stopped_at_the_time_limit():
     """A cartesian product over the whole demo catalog runs for minutes; the worker is killed at 1 s."""
     app = demo_app_with(query_timeout_s=1.0)
@@ -189,10 +195,17 @@ def test_update_by_get_is_refused(client):
 
 
 @pytest.fixture(scope="module")
-def token_app():
-    app = demo_app_with(update_token=UPDATE_TOKEN)
+def token_app_for_module(request, backend):
+    app = app_on(request, backend, DEMO_CATALOG, update_token=UPDATE_TOKEN)
     yield app
     close_app(app)
+
+
+@pytest.fixture
+def token_app(token_app_for_module):
+    """An app that takes updates (these tests write: over the shared server, its data is reloaded afterwards)."""
+    yield ready(token_app_for_module)
+    changed(token_app_for_module)
 
 
 def test_update_needs_the_token(token_app):

@@ -154,6 +154,14 @@ def test_a_syntax_error_carries_the_parsers_message(store):
         store.select("SELECT ?s WHERE { ?s ?p ")
 
 
+@pytest.mark.parametrize("comment", ["# everything loaded from one file", "# insert a product here; DROP nothing"])
+def test_a_query_whose_comment_reads_like_an_update_is_still_a_query(store, comment):
+    """Comments are not the query's form (the remote store once sent such a query as an update)."""
+    store.replace_graph(G1, nt("a"))
+    assert store.select(f"{comment}\n{SELECT_O}") == [{"o": ox.Literal("a")}]
+    assert store.query_raw(f"{comment}\nASK {{ ?s ?p ?o }}", "application/sparql-results+json").body.startswith(b"{")
+
+
 def test_an_update_syntax_error_is_a_syntax_error(store):
     with pytest.raises(QuerySyntaxError):
         store.update("INSERT DATA { <a> ")

@@ -3,7 +3,8 @@
 Each ``mf:ProtocolTest`` is read from the manifest with rdflib: its ``ut:graphData`` files are loaded into a fresh
 store under their labels (the graph names the queries use), its ``ht:Request``s are replayed in order with
 ``/sparql/`` as the endpoint (the app answers there), and each response is checked for the expected status class,
-boolean and result format. Updates are enabled with a token sent on every request. Tests that give the update
+boolean and result format, once per backend (an in-memory store, and the shared Oxigraph server emptied before each
+test). Updates are enabled with a token sent on every request. Tests that give the update
 dataset through ``using-graph-uri``/``using-named-graph-uri`` are skipped: pyoxigraph's ``Store.update`` takes no
 dataset, so the service refuses those parameters with 400 (which is what the one negative test expects).
 """
@@ -21,7 +22,7 @@ import rdflib
 from earthcode_kg.store import OxigraphStore
 from graph_service import create_app
 from graph_service.app import close_app
-from tests.service_fixtures import UPDATE_TOKEN, app_settings
+from tests.service_fixtures import UPDATE_TOKEN, app_settings, remote_settings
 
 SUITE = Path(__file__).parent.parent.parent / "shared" / "conformance" / "w3c-sparql11" / "sparql" / "sparql11"
 PROTOCOL = SUITE / "protocol" / "manifest.ttl"
@@ -81,11 +82,19 @@ def _check_response(graph, request_node, response, name):
 
 
 @pytest.fixture
-def protocol_app():
-    """A fresh store per test (update tests CLEAR ALL); a dummy triple keeps the demo catalog from being loaded."""
-    store = OxigraphStore()
+def protocol_app(request, backend):
+    """A fresh store per test (update tests CLEAR ALL): in memory, or the shared server emptied; a dummy triple keeps
+    the demo catalog from being loaded."""
+    if backend == "embedded":
+        store = OxigraphStore()
+        settings = app_settings(update_token=UPDATE_TOKEN)
+    else:
+        server = request.getfixturevalue("oxigraph_server")  # written as the test likes; reloaded after it
+        server.reset()
+        store = server.remote_store()
+        settings = remote_settings(server, update_token=UPDATE_TOKEN)
     store.replace_graph("urn:x-test:placeholder", b"<urn:x-test:s> <urn:x-test:p> <urn:x-test:o> .\n")
-    app = create_app(app_settings(update_token=UPDATE_TOKEN), store=store, query_workers=1)
+    app = create_app(settings, store=store, query_workers=1)
     yield app
     close_app(app)
 
@@ -96,7 +105,8 @@ def test_protocol(protocol_app, graph, test):
     requests = _requests(graph, test)
     first_path = str(graph.value(requests[0], HT.absolutePath))
     if any(p in first_path for p in UNSUPPORTED) and "2xx" in _expected_statuses(graph, graph.value(requests[0], HT.resp)):
-        pytest.skip("update dataset via using-graph-uri/using-named-graph-uri: pyoxigraph Store.update takes no dataset")
+        pytest.skip("update dataset via using-graph-uri/using-named-graph-uri: the service refuses them (400) on both "
+                    "backends, because pyoxigraph's Store.update takes no dataset")
     store = protocol_app.extensions["earthcode_kg"].store
     for data in graph.objects(test, UT.graphData):
         source = Path(unquote(str(graph.value(data, UT.graph)).removeprefix("file://")))

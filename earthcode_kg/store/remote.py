@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
-from SPARQLWrapper.Wrapper import INSERT
+from SPARQLWrapper.Wrapper import INSERT, SELECT
 
 from loaders.vocab import P_CONTENT_HASH
 
@@ -59,6 +59,10 @@ MAX_UPDATE_BYTES = 1_000_000
 _BULK_BYTES = 8 * 1024 * 1024
 #: HTTP statuses a proxy or a starting server answers while the store is (briefly) away: retried like a refused socket.
 _UNAVAILABLE = {502, 503, 504}
+#: How Oxigraph server (``--timeout-s``) ends an answer it stopped streaming at its time limit: the status line (200)
+#: has already been sent, so the message is appended to the partial body. No complete answer ends with it (every
+#: serialisation ends in a delimiter or a newline), so such a body is a timeout, not a result to pass on.
+_CANCELLED = b"The SPARQL operation has been cancelled"
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -123,7 +127,11 @@ class RemoteStore:
         for attempt in range(1, self.retries + 2):
             try:
                 with urllib.request.urlopen(request, timeout=timeout) as response:
-                    return response.headers.get_content_type(), response.read()
+                    body = response.read()
+                    if body.endswith(_CANCELLED):
+                        raise QueryTimeout(f"SPARQL store at {url} stopped the query at its own time limit "
+                                           f"(the answer was cut short)")
+                    return response.headers.get_content_type(), body
             except urllib.error.HTTPError as e:
                 error: StoreError = http_error(url, e.code, _message(e))
                 cause: BaseException = e
@@ -146,6 +154,10 @@ class RemoteStore:
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)  # no non-standard format=/output= parameters: the Accept header decides
         wrapper.setQuery(query)
+        # SPARQLWrapper guesses the form from the first keyword it finds, comments included ("# … loaded from …" reads
+        # as LOAD), and sends what it takes for an update as ``update=``, which the endpoint refuses. This method only
+        # sends queries (their form is learned from the answer), so say so.
+        wrapper.queryType = SELECT
         for name, value in dataset:
             wrapper.addParameter(name, value)
         wrapper.addCustomHttpHeader("Accept", accept)
