@@ -25,6 +25,8 @@ def test_the_wheel_contains_the_data_files(wheel):
     assert "ontology/earthcode.ttl" in names
     assert "earthcode_kg/demo_catalog/catalog.json" in names
     assert "earthcode_kg/demo_catalog/experiments/sea-ice-classification-2024/input.yaml" in names
+    assert {"shapes/templates/report.html", "graph_service/templates/resource.html",
+            "graph_service/static/style.css", "graph_service/static/openapi.json"} <= names
     for folder, suffix in (("shapes", ".ttl"), ("queries", ".rq")):
         expected = {f"{folder}/{p.name}" for p in (ROOT / folder).glob("*" + suffix)}
         assert expected <= names
