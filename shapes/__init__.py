@@ -21,3 +21,7 @@ def shapes_path(group: str) -> Path:
     if group not in GROUPS:
         raise ValueError(f"unknown shape group {group!r} (known: {', '.join(GROUPS)})")
     return SHAPES_DIR / f"{group}.ttl"
+
+
+#: The SPARQL prefix declarations every group's SHACL-SPARQL constraints use (loaded with any selection of groups).
+PREFIXES_PATH = SHAPES_DIR / "prefixes.ttl"

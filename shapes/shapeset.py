@@ -15,7 +15,7 @@ from functools import lru_cache
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from . import ECSH, GROUPS, shapes_path
+from . import ECSH, GROUPS, PREFIXES_PATH, shapes_path
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 E = Namespace(ECSH)
@@ -107,7 +107,7 @@ def parse_groups(value: str | None) -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def load_shapes(groups: tuple[str, ...] = GROUPS) -> ShapeSet:
     """Parse and index the shapes of ``groups`` (cached: shapes are data shipped with the package)."""
-    graph = Graph()
+    graph = Graph().parse(PREFIXES_PATH, format="turtle")
     info: dict[str, ShapeInfo] = {}
     for group in groups:
         g = Graph().parse(shapes_path(group), format="turtle")

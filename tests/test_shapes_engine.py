@@ -72,3 +72,9 @@ def test_quirks_catalog_defects_are_reported_with_file_and_offending_value(store
             "https://esa-earthcode.github.io/open-science-catalog-metadata/products/sea-ice-thickness/collection.json") in found
     assert any(rule == "INT-04" and value.endswith("/themes/ocean") for rule, _, value in found if value)
     assert {rule for rule, *_ in found} >= {"V-BASE-01", "INT-08", "INT-09", "INT-10", "INT-11"}
+
+
+@pytest.mark.parametrize("group", ["osc-rules", "integrity", "fair"])
+def test_each_group_validates_on_its_own(demo_store, group):
+    validation = validate_store(demo_store, (group,))
+    assert all(f.group == group for f in validation.findings)
