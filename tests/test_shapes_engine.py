@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import QUIRKS_CATALOG
-from rdflib import RDF
+from rdflib import RDF, BNode
 
 from earthcode_kg.ingest import DEMO_CATALOG, ingest
 from earthcode_kg.store import OxigraphStore
@@ -78,3 +78,23 @@ def test_quirks_catalog_defects_are_reported_with_file_and_offending_value(store
 def test_each_group_validates_on_its_own(demo_store, group):
     validation = validate_store(demo_store, (group,))
     assert all(f.group == group for f in validation.findings)
+
+
+def test_partitions_hold_every_top_level_node_shape_once() -> None:
+    shapes = load_shapes()
+    nested = set(shapes.graph.objects(None, SH.property)) | set(shapes.graph.objects(None, SH.node))
+    top = {str(n) for n in shapes.graph.subjects(RDF.type, SH.NodeShape) if n not in nested and not isinstance(n, BNode)}
+    parts = shapes.partitions(3)
+    assert len(parts) == 3
+    assert sorted(s for part in parts for s in part) == sorted(top)
+
+
+def test_a_report_in_parallel_parts_equals_one_in_a_single_run(settings) -> None:
+    store = OxigraphStore()
+    ingest(store, QUIRKS_CATALOG, settings)
+    shapes = load_shapes()
+    data = export_data(store, shapes.predicates)
+    single = run_turbo(data, shapes, threads=1)
+    assert single
+    assert run_turbo(data, shapes, threads=2) == single
+    assert run_turbo(data, shapes, threads=5) == single
