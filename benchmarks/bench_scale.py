@@ -11,7 +11,9 @@ For each size and backend it measures, every number from this run:
 * incremental reload: 1% of the product files edited, then the same load again (only those are rewritten);
 * lineage latency: ``?p (prov:wasGeneratedBy/prov:used)+ ?src`` for 200 products (100 with lineage, 100 at random),
   p50 and p99, through the store interface (so over HTTP for the server);
-* full and incremental validation, if a validator (``shapes.validate``) exists; otherwise recorded as not measured.
+* validation, in a child process (its peak RSS is the validator's): the full report (``validate_store``: one run
+  below a million statements, batches of documents above) and the incremental report for one changed record
+  (``validate_documents`` on one product document, median over 21 products).
 
 Outputs (catalogs, stores) go to ``--out`` (git-ignored) and are deleted after each size unless ``--keep``.
 Results are printed as a Markdown table and saved as JSON beside them.
@@ -20,7 +22,6 @@ Results are printed as a Markdown table and saved as JSON beside them.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import random
 import resource
@@ -90,6 +91,26 @@ def child_lineage(spec: dict) -> dict:
             "products_with_lineage": len(with_lineage), "max_upstream": depth}
 
 
+def child_validation(spec: dict) -> dict:
+    from shapes.engine import validate_documents, validate_store
+
+    store = open_backend(spec)
+    started = time.perf_counter()
+    full = validate_store(store)
+    full_seconds = time.perf_counter() - started
+    documents = sorted(r["d"].value for r in store.select(
+        PROLOGUE + "SELECT ?d WHERE { ?d foaf:primaryTopic ?p . ?p a ec:Product }"))
+    times = []
+    for doc in random.Random(3).sample(documents, min(21, len(documents))):
+        started = time.perf_counter()
+        validate_documents(store, [doc])
+        times.append((time.perf_counter() - started) * 1000)
+    store.close()
+    return {"full_seconds": full_seconds, "batches": full.seconds.get("batches", 1), "findings": len(full.findings),
+            "incremental_median_ms": statistics.median(times),
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def run_child(kind: str, spec: dict) -> dict:
     out = subprocess.run([sys.executable, __file__, "_child", kind, json.dumps(spec)], capture_output=True, text=True,
                          check=False, timeout=3600)
@@ -110,17 +131,6 @@ def edit_one_percent(catalog: Path) -> int:
     for f in chosen:
         f.write_bytes(f.read_bytes().replace(b'"title": "', b'"title": "edited ', 1))
     return len(chosen)
-
-
-def validation(spec: dict) -> str:
-    try:
-        validate = importlib.import_module("shapes").validate
-    except (ImportError, AttributeError):
-        return "not measured: validator not yet available"
-    store = open_backend(spec)
-    started = time.perf_counter()
-    validate(store)
-    return f"{time.perf_counter() - started:.1f} s"
 
 
 def server_peak_mib(server: OxigraphServer) -> float:
@@ -145,12 +155,10 @@ def measure(backend: str, catalog: Path, work: Path) -> dict:
         result = {"backend": backend, **load, "store_mib": du_mib(location)}
         if server:
             result["server_peak_rss_mib"] = server_peak_mib(server)
-        result["validation_full"] = validation(spec)
+        result["validation"] = run_child("validation", spec)
         result["lineage"] = run_child("lineage", spec)
         result["edited_files"] = edit_one_percent(catalog)
         result["reload_seconds"] = run_child("load", spec)["seconds"]
-        result["validation_incremental"] = (result["validation_full"] if result["validation_full"].startswith("not")
-                                            else "not measured: the validator has no incremental mode")
     finally:
         if server:
             server.stop()
@@ -161,14 +169,16 @@ def measure(backend: str, catalog: Path, work: Path) -> dict:
 
 def table(results: list[dict]) -> str:
     lines = [("| size | documents | triples | backend | load s | loader peak MiB | server peak MiB | store MiB | "
-             "reload 1% s | lineage p50 ms | lineage p99 ms | validation |"),
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "reload 1% s | lineage p50 ms | lineage p99 ms | full validation s (batches) | validation peak MiB | "
+             "incremental validation ms |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(
             f"| {r['scale']}x | {r['files']:,} | {r['triples']:,} | {r['backend']} | {r['seconds']:.1f} | "
             f"{r['peak_rss_mib']:.0f} | {r.get('server_peak_rss_mib', float('nan')):.0f} | {r['store_mib']:.0f} | "
             f"{r['reload_seconds']:.1f} | {r['lineage']['p50_ms']:.2f} | {r['lineage']['p99_ms']:.2f} | "
-            f"{r['validation_full']} |")
+            f"{r['validation']['full_seconds']:.1f} ({r['validation']['batches']}) | "
+            f"{r['validation']['peak_rss_mib']:.0f} | {r['validation']['incremental_median_ms']:.0f} |")
     return "\n".join(lines).replace("| nan |", "| – |")
 
 
@@ -201,6 +211,6 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_child":
         kind, spec = sys.argv[2], json.loads(sys.argv[3])
-        print(json.dumps({"load": child_load, "lineage": child_lineage}[kind](spec)))
+        print(json.dumps({"load": child_load, "lineage": child_lineage, "validation": child_validation}[kind](spec)))
     else:
         main()

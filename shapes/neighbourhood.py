@@ -31,13 +31,16 @@ _OWN = "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?g { %s } GRAPH ?g { ?s ?p ?o } }"
 
 _ABOUT = "CONSTRUCT { ?f ?p ?o . ?s ?q ?f } WHERE { VALUES ?f { %s } { ?f ?p ?o } UNION { ?s ?q ?f } }"
 
-#: What the shapes read about a node the focus records point at.
-_REFERENCED = _PREFIXES + """CONSTRUCT { ?r ?p ?o . ?d ?dp ?do . ?r ec:link ?l . ?l ?lp ?lo . } WHERE {
-  VALUES ?r { %s }
-  { ?r ?p ?o . FILTER(?p IN (rdf:type, dct:title, dct:identifier, ec:isEmpty, dcat:contactPoint)) }
-  UNION { ?d foaf:primaryTopic ?r ; ?dp ?do .
-          FILTER(?dp IN (rdf:type, ec:path, dct:source, foaf:primaryTopic, ec:loadError, dcat:mediaType)) }
-  UNION { ?r ec:link ?l . ?l ec:target ?f . VALUES ?f { %s } ?l ?lp ?lo . } }"""
+#: What the shapes read about the nodes the focus records point at: a few of their own facts, their source files, and
+#: their links back to a focus node. Separate queries, each led by one VALUES block: with a UNION of the three, or a
+#: second VALUES block for the predicates, Oxigraph took seconds to minutes for a batch of a few hundred documents.
+_REFERENCED_FACTS = _PREFIXES + """CONSTRUCT { ?r ?p ?o } WHERE {
+  VALUES ?r { %s } ?r ?p ?o FILTER(?p IN (rdf:type, dct:title, dct:identifier, ec:isEmpty, dcat:contactPoint)) }"""
+_REFERENCED_FILES = _PREFIXES + """CONSTRUCT { ?d ?p ?o } WHERE {
+  VALUES ?r { %s } ?d foaf:primaryTopic ?r ; ?p ?o
+  FILTER(?p IN (rdf:type, ec:path, dct:source, foaf:primaryTopic, ec:loadError, dcat:mediaType)) }"""
+_LINKS_TO_FOCUS = _PREFIXES + """SELECT ?r ?l WHERE { VALUES ?f { %s } ?l ec:target ?f . ?r ec:link ?l }"""
+_LINK_FACTS = "CONSTRUCT { ?l ?p ?o } WHERE { VALUES ?l { %s } ?l ?p ?o }"
 
 _BY_PATH = _PREFIXES + """SELECT DISTINCT ?e WHERE { ?d ec:path ?path ; foaf:primaryTopic ?e . FILTER(%s) }"""
 
@@ -83,12 +86,24 @@ def neighbourhood(store: GraphStore, documents: list[str]) -> Neighbourhood:
     referenced -= focus
     parts = [own, about]
     if referenced:
-        parts.append(store.construct(_REFERENCED % (_values(sorted(referenced)), _values(sorted(focus)))))
+        parts.append(_referenced(store, referenced, focus))
     ids = {t.object for t in own if t.predicate.value == "http://purl.org/dc/terms/identifier"
            and t.subject.value in entities}
     if ids:
         parts.append(store.construct(_SAME_ID % " ".join(str(i) for i in ids)))
     return Neighbourhood(documents, focus, "".join(_nt(p) for p in parts))
+
+
+def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> list:
+    values = _values(sorted(referenced))
+    triples = store.construct(_REFERENCED_FACTS % values) + store.construct(_REFERENCED_FILES % values)
+    back = [(r["r"], r["l"]) for r in store.select(_LINKS_TO_FOCUS % _values(sorted(focus)))
+            if r["r"].value in referenced]
+    if back:
+        link = ox.NamedNode("https://w3id.org/earthcode/ontology#link")
+        triples += [ox.Triple(r, link, l) for r, l in back]
+        triples += store.construct(_LINK_FACTS % " ".join(str(l) for _, l in back))
+    return triples
 
 
 def _expected(store: GraphStore, paths: list[str], classes: set[str]) -> set[str]:

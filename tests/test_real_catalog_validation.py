@@ -87,9 +87,16 @@ def test_every_finding_names_a_file_and_fair_scores_cover_every_record(report) -
     assert summary["counts"]["by_severity"]["Violation"] > 0
 
 
-def test_incremental_report_for_one_record_equals_the_full_run(real_store) -> None:
-    full = validate_store(real_store).findings
+def test_incremental_report_for_one_record_equals_the_full_run(report, real_store) -> None:
+    full = report.validation.findings
     for path in ("products/fuelity/collection.json", "workflows/polaris/record.json",
                  "experiments/esa-cci-permafrost/record.json", "themes/land/catalog.json"):
         run = validate_documents(real_store, [f"https://example.org/kg/{path}"])
         assert sorted(f.key for f in run.findings) == sorted(f.key for f in full if f.focus in run.focus), path
+
+
+def test_a_full_report_built_in_document_batches_equals_one_run(report, real_store) -> None:
+    """How a store too large for one run is validated (validate_store's batches): same findings, none lost."""
+    batched = validate_store(real_store, batch=400)
+    assert batched.seconds["batches"] == 6
+    assert [f.key for f in batched.findings] == [f.key for f in report.validation.findings]

@@ -25,6 +25,15 @@ def test_each_document_alone_gets_the_full_runs_findings(catalog, store, setting
         assert sorted(f.key for f in run.findings) == expected, document
 
 
+@pytest.mark.parametrize("catalog", [DEMO_CATALOG, QUIRKS_CATALOG], ids=["demo", "quirks"])
+def test_a_full_report_in_small_batches_equals_one_run(catalog, store, settings) -> None:
+    ingest(store, catalog, settings)
+    one_run = validate_store(store, batch=0)
+    batched = validate_store(store, batch=4)
+    assert batched.seconds["batches"] > 3
+    assert [f.key for f in batched.findings] == [f.key for f in one_run.findings]
+
+
 def test_focus_is_the_record_its_file_and_the_nodes_minted_under_the_file(demo_store, settings) -> None:
     minter = minter_for(settings)
     doc = minter.document("products/arctic-sea-ice-classification/collection.json")
