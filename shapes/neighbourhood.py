@@ -42,6 +42,7 @@ _REFERENCED_FILES = _PREFIXES + """CONSTRUCT { ?d ?p ?o } WHERE {
 _LINKS_TO_FOCUS = _PREFIXES + """SELECT ?r ?l WHERE { VALUES ?f { %s } ?l ec:target ?f . ?r ec:link ?l }"""
 _LINK_FACTS = "CONSTRUCT { ?l ?p ?o } WHERE { VALUES ?l { %s } ?l ?p ?o }"
 
+_AT_PATHS = _PREFIXES + """SELECT DISTINCT ?e WHERE { VALUES ?path { %s } ?d ec:path ?path ; foaf:primaryTopic ?e }"""
 _BY_PATH = _PREFIXES + """SELECT DISTINCT ?e WHERE { ?d ec:path ?path ; foaf:primaryTopic ?e . FILTER(%s) }"""
 
 _SAME_ID = _PREFIXES + """CONSTRUCT { ?e dct:identifier ?id . ?e a ?c } WHERE { VALUES ?id { %s } ?e dct:identifier ?id ; a ?c }"""
@@ -108,17 +109,24 @@ def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> lis
 
 def _expected(store: GraphStore, paths: list[str], classes: set[str]) -> set[str]:
     """Entities a record must link to whether or not it does (root, its type catalog, an item's product), plus the
-    members a root or type catalog must list."""
-    conditions = ['?path = "catalog.json"']
+    members a root or type catalog must list.
+
+    Exact paths are looked up through a VALUES block (an index lookup each); only a root or type catalog in the batch
+    scans the files, once. A FILTER of ORs over every file would scan the whole catalog for every batch.
+    """
+    exact = {"catalog.json"}
+    prefixes = []
     for path in paths:
         parts = path.split("/")
         if len(parts) >= 2:
-            conditions.append(f'?path = {_literal(parts[0] + "/catalog.json")}')
+            exact.add(parts[0] + "/catalog.json")
         if len(parts) == 3 and parts[0] == "products":
-            conditions.append(f'?path = {_literal(f"products/{parts[1]}/collection.json")}')
+            exact.add(f"products/{parts[1]}/collection.json")
         if len(parts) == 2 and "TypeCatalog" in classes:
-            conditions.append(f'STRSTARTS(?path, {_literal(parts[0] + "/")})')
+            prefixes.append(f'STRSTARTS(?path, {_literal(parts[0] + "/")})')
     if "Catalog" in classes:
-        conditions.append('REGEX(?path, "^[^/]+/catalog[.]json$")')
-    rows = store.select(_BY_PATH % " || ".join(dict.fromkeys(conditions)))
+        prefixes.append('REGEX(?path, "^[^/]+/catalog[.]json$")')
+    rows = store.select(_AT_PATHS % " ".join(_literal(p) for p in sorted(exact)))
+    if prefixes:
+        rows += store.select(_BY_PATH % " || ".join(dict.fromkeys(prefixes)))
     return {r["e"].value for r in rows}
