@@ -26,7 +26,7 @@ from .shapeset import SEVERITIES, ShapeInfo, ShapeSet, load_shapes
 
 SH = "http://www.w3.org/ns/shacl#"
 _N_TRIPLES = "application/n-triples"
-#: Below this much data (about 10k triples) a report runs in one piece: parsing the data once per part would cost
+#: Below this much data (about 5k triples) a report runs in one piece: parsing the data once per part would cost
 #: more than the parts save.
 PARALLEL_FROM_BYTES = 1_000_000
 #: Above this many statements a full report is built from batches of this many documents (:func:`validate_store`).
@@ -102,7 +102,8 @@ def validate_store(store: GraphStore, groups: tuple[str, ...] | None = None, *,
 
     A large store is validated ``batch`` documents at a time, each batch as an incremental report over its
     neighbourhood (:func:`validate_documents`): turbo's cost grows faster than the graph (about a minute at a million
-    statements), a batch's stays small, and the findings are the same as one run's (tests/test_incremental.py).
+    statements), a batch's stays small, and the findings are the same as one run's
+    (tests/test_validation_incremental.py, tests/test_real_catalog_validation.py).
     ``batch`` defaults to one run below :data:`BATCH_FROM_TRIPLES` statements and :data:`BATCH_DOCUMENTS` above; 0
     forces one run.
     """

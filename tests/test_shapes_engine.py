@@ -83,7 +83,8 @@ def test_each_group_validates_on_its_own(demo_store, group):
 def test_partitions_hold_every_top_level_node_shape_once() -> None:
     shapes = load_shapes()
     nested = set(shapes.graph.objects(None, SH.property)) | set(shapes.graph.objects(None, SH.node))
-    top = {str(n) for n in shapes.graph.subjects(RDF.type, SH.NodeShape) if n not in nested and not isinstance(n, BNode)}
+    top = {str(n) for n in shapes.graph.subjects(RDF.type, SH.NodeShape)
+           if n not in nested and not isinstance(n, BNode)}
     parts = shapes.partitions(3)
     assert len(parts) == 3
     assert sorted(s for part in parts for s in part) == sorted(top)
