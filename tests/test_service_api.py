@@ -10,18 +10,12 @@ from pyoxigraph import NamedNode
 from earthcode_kg.store.bindings import bind
 from queries import load_queries
 from tests.conftest import BASE, needs_real_catalog
+from tests.http_helpers import get_json
 from tests.test_real_catalog import LINEAGE
 
 E, P, W = BASE + "experiments/", BASE + "products/", BASE + "workflows/"
 
 pytest_plugins = ["tests.service_fixtures"]
-
-
-def get_json(client, url: str, status: int = 200) -> dict:
-    r = client.get(url)
-    assert r.status_code == status, r.data
-    assert r.mimetype == "application/json"
-    return orjson.loads(r.data)
 
 
 def chain(node: dict | None) -> list[str]:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import orjson
+from tests.http_helpers import get_json
 
 pytest_plugins = ["tests.service_fixtures"]
-
-
-def get_json(client, url: str, status: int = 200) -> dict:
-    r = client.get(url)
-    assert r.status_code == status, r.data
-    assert r.mimetype == "application/json"
-    return orjson.loads(r.data)
 
 
 def test_the_summary_counts_findings_and_scores(client):
