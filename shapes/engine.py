@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from earthcode_kg.store.base import GraphStore
+from loaders.vocab import EC
 
 from .neighbourhood import Neighbourhood, neighbourhood
 from .shapeset import SEVERITIES, ShapeInfo, ShapeSet, load_shapes
@@ -32,7 +33,7 @@ PARALLEL_FROM_BYTES = 1_000_000
 #: Above this many statements a full report is built from batches of this many documents (:func:`validate_store`).
 BATCH_FROM_TRIPLES = 1_000_000
 BATCH_DOCUMENTS = 100
-_DOCUMENTS = "SELECT ?doc WHERE { ?doc a <https://w3id.org/earthcode/ontology#SourceDocument> }"
+_DOCUMENTS = f"SELECT ?doc WHERE {{ ?doc a <{EC}SourceDocument> }}"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from earthcode_kg.store.base import GraphStore
+from loaders.vocab import EC
 
 _PREFIXES = """PREFIX ec: <https://w3id.org/earthcode/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -101,7 +102,7 @@ def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> lis
     back = [(r["r"], r["l"]) for r in store.select(_LINKS_TO_FOCUS % _values(sorted(focus)))
             if r["r"].value in referenced]
     if back:
-        link = ox.NamedNode("https://w3id.org/earthcode/ontology#link")
+        link = ox.NamedNode(EC + "link")
         triples += [ox.Triple(r, link, l) for r, l in back]
         triples += store.construct(_LINK_FACTS % " ".join(str(l) for _, l in back))
     return triples

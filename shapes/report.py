@@ -19,13 +19,12 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 
 from earthcode_kg.store.base import GraphStore
+from loaders.vocab import EC
 
 from . import ECSH
-from .engine import Finding, Validation
+from .engine import SH, Finding, Validation
 from .shapeset import SEVERITIES, ShapeInfo
 
-EC = "https://w3id.org/earthcode/ontology#"
-SH = "http://www.w3.org/ns/shacl#"
 WEIGHTS = {"Violation": 3, "Warning": 2, "Info": 1}
 LETTERS = ("F", "A", "I", "R")
 #: Entity classes → the type names used in reports.
