@@ -11,7 +11,7 @@ statements instead of the whole catalog. ``tests/test_incremental.py`` checks th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -58,6 +58,7 @@ class Neighbourhood:
     documents: list[str]  # the document graphs validated
     focus: set[str]  # their focus nodes: the files, their entities, and the nodes minted under each file
     ntriples: str  # the data slice
+    links: set[str] = field(default_factory=set)  # the focus nodes that are links (objects of ec:link)
 
 
 def _values(terms) -> str:
@@ -99,7 +100,8 @@ def neighbourhood(store: GraphStore, documents: list[str]) -> Neighbourhood:
         parts.append(store.construct(_SAME_ID % " ".join(str(i) for i in ids)))
     link, link_of = ox.NamedNode(EC + "link"), ox.NamedNode(LINK_OF)
     parts.append([ox.Triple(t.object, link_of, t.subject) for p in parts for t in p if t.predicate == link])
-    return Neighbourhood(documents, focus, "".join(_nt(p) for p in parts))
+    links = {t.object.value for t in own if t.predicate == link} & focus
+    return Neighbourhood(documents, focus, "".join(_nt(p) for p in parts), links)
 
 
 def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> list:

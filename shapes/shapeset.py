@@ -15,6 +15,8 @@ from functools import lru_cache
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
+from loaders.vocab import EC
+
 from . import ECSH, GROUPS, PREFIXES_PATH, shapes_path
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -79,6 +81,12 @@ class ShapeSet:
         return _partitions(self, max(1, n), sizes)
 
     @property
+    def link_shapes(self) -> tuple[str, ...]:
+        """The node shapes that target every link (``sh:targetSubjectsOf ec:linkOf``) and nothing else: an
+        incremental run applies them to the links of its documents directly (see :func:`shapes.engine.validate_documents`)."""
+        return _link_shapes(self)
+
+    @property
     def target_predicates(self) -> frozenset[str]:
         """The predicates of ``sh:targetSubjectsOf``/``sh:targetObjectsOf`` (their statement counts size targets)."""
         g = self.graph
@@ -107,6 +115,16 @@ def _predicates(shape_set: ShapeSet) -> frozenset[str]:
     for query in g.objects(None, SH.select):
         out.update(namespaces[p] + local for p, local in _PREFIXED.findall(str(query)) if p in namespaces)
     return frozenset(out)
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
+
+
+@lru_cache(maxsize=8)
+def _link_shapes(shape_set: ShapeSet) -> tuple[str, ...]:
+    g = shape_set.graph
+    return tuple(sorted(str(s) for s in g.subjects(SH.targetSubjectsOf, URIRef(EC + "linkOf"))
+                        if sum(1 for t in _TARGETS for _ in g.objects(s, t)) == 1))
 
 
 _PATH_OPERATORS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
