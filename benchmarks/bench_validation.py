@@ -19,8 +19,15 @@ from pathlib import Path
 from earthcode_kg.config import Settings
 from earthcode_kg.ingest import ingest, minter_for
 from earthcode_kg.store import OxigraphStore
-from shapes.engine import (available_cores, export_data, run_reference, run_turbo, target_sizes, validate_documents,
-                           validate_store)
+from shapes.engine import (
+    available_cores,
+    export_data,
+    run_reference,
+    run_turbo,
+    target_sizes,
+    validate_documents,
+    validate_store,
+)
 from shapes.report import Report
 from shapes.shapeset import load_shapes
 

@@ -15,9 +15,8 @@ from functools import lru_cache
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from loaders.vocab import EC
-
 from . import ECSH, GROUPS, PREFIXES_PATH, shapes_path
+from .neighbourhood import LINK_OF
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 E = Namespace(ECSH)
@@ -123,7 +122,7 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjects
 @lru_cache(maxsize=8)
 def _link_shapes(shape_set: ShapeSet) -> tuple[str, ...]:
     g = shape_set.graph
-    return tuple(sorted(str(s) for s in g.subjects(SH.targetSubjectsOf, URIRef(EC + "linkOf"))
+    return tuple(sorted(str(s) for s in g.subjects(SH.targetSubjectsOf, URIRef(LINK_OF))
                         if sum(1 for t in _TARGETS for _ in g.objects(s, t)) == 1))
 
 
