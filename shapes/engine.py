@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from earthcode_kg.store.base import GraphStore
 from loaders.vocab import EC
 
-from .neighbourhood import LINK_OF, Neighbourhood, neighbourhood
+from .neighbourhood import LINK, LINK_OF, Neighbourhood, neighbourhood
 from .shapeset import SEVERITIES, ShapeInfo, ShapeSet, TargetSizes, load_shapes
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -34,7 +34,7 @@ PARALLEL_FROM_BYTES = 1_000_000
 BATCH_FROM_TRIPLES = 1_000_000
 BATCH_DOCUMENTS = 100
 _DOCUMENTS = f"SELECT ?doc WHERE {{ ?doc a <{EC}SourceDocument> }}"
-_LINK_OWNERS = f"CONSTRUCT {{ ?l <{LINK_OF}> ?s }} WHERE {{ ?s <{EC}link> ?l }}"
+_LINK_OWNERS = f"CONSTRUCT {{ ?l <{LINK_OF}> ?s }} WHERE {{ ?s <{LINK}> ?l }}"
 _BY_PREDICATES = "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?p { %s } ?s ?p ?o }"
 _CLASS_SIZES = "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
 _PREDICATE_SIZES = "SELECT ?p (COUNT(?s) AS ?n) WHERE { VALUES ?p { %s } ?s ?p ?o } GROUP BY ?p"
@@ -105,8 +105,8 @@ def export_data(store: GraphStore, predicates: Iterable[str] | None = None) -> s
     stored = sorted(wanted - {LINK_OF})
     # One query per core over an interleaved share of the predicates (the store answers them in parallel: 0.3 s
     # instead of 0.55 s on the real catalog), plus the derived link owners.
-    queries = [_BY_PREDICATES % " ".join(f"<{p}>" for p in stored[i::available_cores()])
-               for i in range(min(available_cores(), len(stored)))]
+    cores = available_cores()
+    queries = [_BY_PREDICATES % " ".join(f"<{p}>" for p in stored[i::cores]) for i in range(min(cores, len(stored)))]
     if LINK_OF in wanted:
         queries.append(_LINK_OWNERS)
     with ThreadPoolExecutor(len(queries), thread_name_prefix="shacl-export") as pool:
@@ -122,7 +122,7 @@ def target_sizes(store: GraphStore, shapes: ShapeSet) -> TargetSizes:
     statements of every target predicate (``ec:linkOf`` counted as the ``ec:link`` it is derived from). Two
     aggregate queries; they let :meth:`ShapeSet.partitions` balance the parts of a full run by real sizes."""
     sizes = {r["c"].value: int(r["n"].value) for r in store.select(_CLASS_SIZES)}
-    stored = {p: EC + "link" if p == LINK_OF else p for p in shapes.target_predicates}
+    stored = {p: LINK if p == LINK_OF else p for p in shapes.target_predicates}
     if stored:
         values = " ".join(f"<{p}>" for p in sorted(set(stored.values())))
         counts = {r["p"].value: int(r["n"].value) for r in store.select(_PREDICATE_SIZES % values)}
@@ -185,8 +185,8 @@ def validate_documents(store: GraphStore, documents: Iterable[str], groups: tupl
     links = hood.links if shapes.link_shapes else set()
     findings = run_turbo(hood.ntriples, shapes, focus_nodes=hood.focus - links)
     if links:
-        findings = _sorted([*findings, *run_turbo(hood.ntriples, shapes, focus_nodes=links, use_shapes=shapes.link_shapes)])
-    findings = [f for f in findings if f.focus in hood.focus]
+        findings += run_turbo(hood.ntriples, shapes, focus_nodes=links, use_shapes=shapes.link_shapes)
+    findings = _sorted(f for f in findings if f.focus in hood.focus)
     done = time.perf_counter()
     return Validation(findings, shapes, "incremental", focus=hood.focus, documents=hood.documents,
                       data_triples=hood.ntriples.count("\n"),

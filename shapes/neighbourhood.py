@@ -18,9 +18,11 @@ import pyoxigraph as ox
 from earthcode_kg.store.base import GraphStore
 from loaders.vocab import EC
 
+LINK = EC + "link"
 #: The inverse of ec:link, which the shapes navigate by; derived for the slice as :func:`shapes.engine.export_data`
 #: derives it for the whole store.
 LINK_OF = EC + "linkOf"
+_LINK, _LINK_OF = ox.NamedNode(LINK), ox.NamedNode(LINK_OF)
 
 _PREFIXES = """PREFIX ec: <https://w3id.org/earthcode/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -98,9 +100,8 @@ def neighbourhood(store: GraphStore, documents: list[str]) -> Neighbourhood:
            and t.subject.value in entities}
     if ids:
         parts.append(store.construct(_SAME_ID % " ".join(str(i) for i in ids)))
-    link, link_of = ox.NamedNode(EC + "link"), ox.NamedNode(LINK_OF)
-    parts.append([ox.Triple(t.object, link_of, t.subject) for p in parts for t in p if t.predicate == link])
-    links = {t.object.value for t in own if t.predicate == link} & focus
+    parts.append([ox.Triple(t.object, _LINK_OF, t.subject) for p in parts for t in p if t.predicate == _LINK])
+    links = {t.object.value for t in own if t.predicate == _LINK} & focus
     return Neighbourhood(documents, focus, "".join(_nt(p) for p in parts), links)
 
 
@@ -110,8 +111,7 @@ def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> lis
     back = [(r["r"], r["l"]) for r in store.select(_LINKS_TO_FOCUS % _values(sorted(focus)))
             if r["r"].value in referenced]
     if back:
-        link = ox.NamedNode(EC + "link")
-        triples += [ox.Triple(r, link, l) for r, l in back]
+        triples += [ox.Triple(r, _LINK, l) for r, l in back]
         triples += store.construct(_LINK_FACTS % " ".join(str(l) for _, l in back))
     return triples
 

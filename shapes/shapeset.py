@@ -88,8 +88,7 @@ class ShapeSet:
     @property
     def target_predicates(self) -> frozenset[str]:
         """The predicates of ``sh:targetSubjectsOf``/``sh:targetObjectsOf`` (their statement counts size targets)."""
-        g = self.graph
-        return frozenset(str(p) for t in (SH.targetSubjectsOf, SH.targetObjectsOf) for p in g.objects(None, t))
+        return frozenset(str(p) for t in _PREDICATE_TARGETS for p in self.graph.objects(None, t))
 
 
 #: (term, count) pairs: instances of a class, or statements of a predicate, in the data to validate.
@@ -107,7 +106,7 @@ _PREFIXED = re.compile(r"\b([a-z]+):([A-Za-z][A-Za-z0-9_-]*)")
 def _predicates(shape_set: ShapeSet) -> frozenset[str]:
     g = shape_set.graph
     out = {str(RDF.type), str(RDFS.subClassOf)}
-    for predicate in (SH.path, SH.targetObjectsOf, SH.targetSubjectsOf):
+    for predicate in (SH.path, *_PREDICATE_TARGETS):
         for value in g.objects(None, predicate):
             out.update(_path_predicates(g, value))
     namespaces = {str(g.value(d, SH.prefix)): str(g.value(d, SH.namespace)) for d in g.objects(None, SH.declare)}
@@ -116,7 +115,8 @@ def _predicates(shape_set: ShapeSet) -> frozenset[str]:
     return frozenset(out)
 
 
-_TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
+_PREDICATE_TARGETS = (SH.targetObjectsOf, SH.targetSubjectsOf)
+_TARGETS = (SH.targetClass, SH.targetNode, *_PREDICATE_TARGETS)
 
 
 @lru_cache(maxsize=8)
@@ -149,7 +149,7 @@ def _partitions(shape_set: ShapeSet, n: int, sizes: TargetSizes | None) -> tuple
             constraints = 1 + len(set(g.objects(node, SH.property))) + _SPARQL_COST * len(set(g.objects(node, SH.sparql)))
             focus = sum(counted.get(str(c), 0) if sizes else _GUESS_CLASS for c in g.objects(node, SH.targetClass))
             focus += sum(counted.get(str(p), 0) if sizes else _GUESS_PREDICATE
-                         for t in (SH.targetObjectsOf, SH.targetSubjectsOf) for p in g.objects(node, t))
+                         for t in _PREDICATE_TARGETS for p in g.objects(node, t))
             weights[str(node)] = max(1, focus) * constraints
     loads = [0] * max(1, min(n, len(weights)))
     parts: list[list[str]] = [[] for _ in loads]

@@ -111,7 +111,7 @@ def test_shapes_reach_links_from_the_links_side_only() -> None:
     thousands of entries: minutes per shape at 10x the real catalog), while it finds the subjects of one object
     directly. So no shape reads ec:link from the owner's side: they go through its inverse, ec:linkOf."""
     for group in GROUPS:
-        text = (shapes_path(group)).read_text()
+        text = shapes_path(group).read_text()
         assert "ec:link " not in text and "ec:link;" not in text, group
 
 
