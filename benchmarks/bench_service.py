@@ -103,7 +103,7 @@ def main() -> None:
                         "so a change in the machine's other load affects every row alike)")
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2, help="server processes of earthcode-kg serve")
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads in each server process")
+    parser.add_argument("--threads", type=int, default=4, help="request threads in each server process")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-service-"))

@@ -68,7 +68,7 @@ def create_app(
     ``store`` lets a caller (tests, the benchmark) hand in an already-open store; otherwise it is opened from the
     settings. The store is prepared at start-up (:func:`prepare_store`) unless ``prepare`` is false or ``read_only``
     is set. ``read_only`` serves the store as it is and refuses SPARQL Update (403): the mode of each process of
-    ``earthcode-kg serve --workers N`` on the embedded store, where the supervisor loaded the catalog before forking.
+    ``earthcode-kg serve --workers N`` on the embedded store, where the main process loaded the catalog before forking.
     """
     settings = load_settings(config)
     store = store if store is not None else open_store(settings)

@@ -1,24 +1,21 @@
-"""``earthcode-kg serve``: the service on waitress, a production WSGI server (not Flask's development server).
+"""``earthcode-kg serve``: the service on granian, a production HTTP server with a WSGI interface (not Flask's
+development server).
 
 ``--workers`` is the number of server processes, ``--threads`` the request threads in each. One process (the default)
 owns the store and accepts SPARQL Update when a token is configured. Python runs one thread at a time per process, so
-a public, read-only endpoint should run one process per core (``--workers 2`` on two cores): the supervisor loads the
-store once and forks the servers, which serve it read-only (see ``processes``). In both modes ``/sparql`` queries run
-in forked worker processes that are killed at the time limit (see ``query_workers``).
+a public, read-only endpoint should run one process per core (``--workers 2`` on two cores): the store is loaded once
+and the servers, forked after, serve it read-only (see ``processes``). In both modes ``/sparql`` queries run in forked
+worker processes that are killed at the time limit (see ``query_workers``).
 """
 
 from __future__ import annotations
 
-import signal
-
 import click
-from waitress import serve as waitress_serve
 
 from earthcode_kg.cli_options import config_option, settings_from, store_options
 from earthcode_kg.config import Settings
 from earthcode_kg.store import StoreError
 
-from .app import close_app, create_app
 from .processes import serve_processes
 
 
@@ -46,28 +43,17 @@ def serve(config_file: str | None, store_overrides: dict, **options: object) -> 
     settings = settings_from(config_file, **store_overrides, **options)
     if settings.workers < 1 or settings.threads < 1:
         raise click.UsageError("workers and threads must be at least 1")
-    if settings.workers > 1:
-        if settings.update_token and not settings.store_url:
-            raise click.UsageError(
-                "an update token is configured, but several server processes (--workers > 1) serve the embedded "
-                "store read-only: serve with --workers 1 to accept SPARQL Update, or unset the token")
-        try:
-            serve_processes(settings)
-        except StoreError as e:  # the store could not be prepared (e.g. a remote store is down): one clear line
-            raise click.ClickException(str(e)) from e
-        return
-    try:
-        app = create_app(settings)
-    except StoreError as e:
-        raise click.ClickException(str(e)) from e
-    # SIGTERM ends waitress's loop like Ctrl-C does, so the query workers are stopped and the store flushed.
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    if settings.workers > 1 and settings.update_token and not settings.store_url:
+        raise click.UsageError(
+            "an update token is configured, but several server processes (--workers > 1) serve the embedded "
+            "store read-only: serve with --workers 1 to accept SPARQL Update, or unset the token")
     click.echo(f"earthcode-kg serving {_describe_store(settings)} on http://{settings.host}:{settings.port}/ "
-               f"(1 process, {settings.threads} threads)", err=True)
+               f"({settings.workers} process{'es' if settings.workers > 1 else ''}, {settings.threads} threads each)",
+               err=True)
     try:
-        waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="earthcode-kg")
-    finally:
-        close_app(app)
+        serve_processes(settings)
+    except StoreError as e:  # the store could not be prepared (e.g. a remote store is down): one clear line
+        raise click.ClickException(str(e)) from e
 
 
 def _describe_store(settings: Settings) -> str:
@@ -75,6 +61,3 @@ def _describe_store(settings: Settings) -> str:
         return f"the SPARQL store at {settings.store_url}"
     return "an in-memory store" if settings.in_memory else settings.store
 
-
-def _exit_on_signal(signum: int, frame: object) -> None:
-    raise SystemExit(0)
