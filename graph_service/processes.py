@@ -35,6 +35,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -84,6 +85,13 @@ def _in_server(make_app: Callable[[], Flask], parent: int) -> Flask:
     multiprocessing.util.Finalize(app, close_app, args=(app,), exitpriority=10)
     threading.Thread(target=_watch_parent, args=(parent,), name="watch-main", daemon=True).start()
     return app
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Raise ``OSError`` now if ``host:port`` cannot be bound (in use, not an address of this machine), rather than
+    after loading a catalog, from deep inside the server."""
+    with socket.create_server((host, port)):
+        pass
 
 
 def serve_processes(settings: Settings) -> None:

@@ -16,7 +16,7 @@ from earthcode_kg.cli_options import config_option, settings_from, store_options
 from earthcode_kg.config import Settings
 from earthcode_kg.store import StoreError
 
-from .processes import serve_processes
+from .processes import check_can_listen, serve_processes
 
 
 @click.command()
@@ -47,6 +47,10 @@ def serve(config_file: str | None, store_overrides: dict, **options: object) -> 
         raise click.UsageError(
             "an update token is configured, but several server processes (--workers > 1) serve the embedded "
             "store read-only: serve with --workers 1 to accept SPARQL Update, or unset the token")
+    try:
+        check_can_listen(settings.host, settings.port)
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}") from e
     click.echo(f"earthcode-kg serving {_describe_store(settings)} on http://{settings.host}:{settings.port}/ "
                f"({settings.workers} process{'es' if settings.workers > 1 else ''}, {settings.threads} threads each)",
                err=True)

@@ -174,6 +174,20 @@ def test_an_update_token_with_several_workers_is_refused_at_start(tmp_path):
     assert result.returncode == 2 and "--workers 1" in result.stderr
 
 
+def test_a_port_in_use_is_one_clear_error_before_anything_is_loaded(tmp_path):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "earthcode_kg.cli", "serve", "--port", str(port)],
+            env={**os.environ, "XDG_DATA_HOME": str(tmp_path)}, capture_output=True, text=True, timeout=120,
+            check=False)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "earthcode-kg").exists()
+
+
 # -- one server process: it owns the store and takes updates -------------------------------------------------------
 @pytest.fixture(scope="module")
 def single(tmp_path_factory):
