@@ -74,7 +74,8 @@ def child_load(spec: dict) -> dict:
 
 
 class _NQuadsFile:
-    """Just enough of a store for ``ingest`` to write the mapped statements to an N-Quads file (the baseline's input)."""
+    """Just enough of a store for ``ingest`` to write the mapped statements to an N-Quads file (the baseline's
+    input)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -215,8 +216,9 @@ def measure(backend: str, catalog: Path, work: Path, skip_full_validation: bool 
 
 
 def table(results: list[dict]) -> str:
-    lines = [("| size | documents | triples | backend | load s | raw bulk_load s (load ÷ raw) | loader peak MiB | server peak MiB | store MiB | "
-             "reload 1% s | lineage p50 ms | lineage p99 ms | full validation s (batches) | validation peak MiB | "
+    lines = [("| size | documents | triples | backend | load s | raw bulk_load s (load ÷ raw) | loader peak MiB | "
+             "server peak MiB | store MiB | reload 1% s | lineage p50 ms | lineage p99 ms | "
+             "full validation s (batches) | validation peak MiB | "
              "incremental validation ms |"),
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
