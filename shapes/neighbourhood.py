@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from earthcode_kg.store.base import GraphStore
+from earthcode_kg.store.formats import N_TRIPLES
 from loaders.vocab import EC
 
 LINK = EC + "link"
@@ -93,27 +94,39 @@ def neighbourhood(store: GraphStore, documents: list[str]) -> Neighbourhood:
     referenced |= {t.subject.value for t in about if isinstance(t.subject, ox.NamedNode)}
     referenced |= _expected(store, [r["path"].value for r in docs], classes)
     referenced -= focus
-    parts = [own, about]
+    # The slice is kept as N-Triples text part by part; what is only passed on to the engine is fetched already
+    # serialised (``_construct_text``), so a type catalog's slice (millions of statements at 100x) never exists as
+    # one Python object per statement.
+    texts = [_nt(own), _nt(about)]
+    links_stated = [t for t in (*own, *about) if t.predicate == _LINK]
     if referenced:
-        parts.append(_referenced(store, referenced, focus))
+        text, back = _referenced(store, referenced, focus)
+        texts += [text, _nt(back)]
+        links_stated += back
     ids = {t.object for t in own if t.predicate.value == "http://purl.org/dc/terms/identifier"
            and t.subject.value in entities}
     if ids:
-        parts.append(store.construct(_SAME_ID % " ".join(str(i) for i in ids)))
-    parts.append([ox.Triple(t.object, _LINK_OF, t.subject) for p in parts for t in p if t.predicate == _LINK])
+        texts.append(_construct_text(store, _SAME_ID % " ".join(str(i) for i in ids)))
+    texts.append(_nt([ox.Triple(t.object, _LINK_OF, t.subject) for t in links_stated]))
     links = {t.object.value for t in own if t.predicate == _LINK} & focus
-    return Neighbourhood(documents, focus, "".join(_nt(p) for p in parts), links)
+    return Neighbourhood(documents, focus, "".join(texts), links)
 
 
-def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> list:
+def _construct_text(store: GraphStore, query: str) -> str:
+    """A CONSTRUCT's triples as N-Triples text, serialised by the store."""
+    return store.query_raw(query, N_TRIPLES).body.decode("utf-8")
+
+
+def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> tuple[str, list]:
+    """What the shapes read about the referenced nodes, as text (none of it states ``ec:link``), and the ``ec:link``
+    statements that link them back to a focus node, as triples (the caller derives ``ec:linkOf`` from them)."""
     values = _values(sorted(referenced))
-    triples = store.construct(_REFERENCED_FACTS % values) + store.construct(_REFERENCED_FILES % values)
+    texts = [_construct_text(store, _REFERENCED_FACTS % values), _construct_text(store, _REFERENCED_FILES % values)]
     back = [(r["r"], r["l"]) for r in store.select(_LINKS_TO_FOCUS % _values(sorted(focus)))
             if r["r"].value in referenced]
     if back:
-        triples += [ox.Triple(r, _LINK, l) for r, l in back]
-        triples += store.construct(_LINK_FACTS % " ".join(str(l) for _, l in back))
-    return triples
+        texts.append(_construct_text(store, _LINK_FACTS % " ".join(str(l) for _, l in back)))
+    return "".join(texts), [ox.Triple(r, _LINK, l) for r, l in back]
 
 
 def _expected(store: GraphStore, paths: list[str], classes: set[str]) -> set[str]:
