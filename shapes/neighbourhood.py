@@ -113,8 +113,10 @@ def neighbourhood(store: GraphStore, documents: list[str]) -> Neighbourhood:
 
 
 def _construct_text(store: GraphStore, query: str) -> str:
-    """A CONSTRUCT's triples as N-Triples text, serialised by the store."""
-    return store.query_raw(query, N_TRIPLES).body.decode("utf-8")
+    """A CONSTRUCT's triples as N-Triples text, serialised by the store (ending in a newline, since the parts of a
+    slice are concatenated)."""
+    text = store.query_raw(query, N_TRIPLES).body.decode("utf-8")
+    return text if not text or text.endswith("\n") else text + "\n"
 
 
 def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> tuple[str, list]:
