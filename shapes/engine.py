@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from earthcode_kg.store.base import GraphStore
+from earthcode_kg.store.formats import N_TRIPLES
 from loaders.vocab import EC
 
-from .neighbourhood import LINK, LINK_OF, Neighbourhood, neighbourhood
+from .neighbourhood import LINK, LINK_OF, Neighbourhood, construct_text, neighbourhood
 from .shapeset import SEVERITIES, ShapeInfo, ShapeSet, TargetSizes, load_shapes
 
 SH = "http://www.w3.org/ns/shacl#"
-_N_TRIPLES = "application/n-triples"
 #: Below this much data (about 5k triples) a report runs in one piece: parsing the data once per part would cost
 #: more than the parts save.
 PARALLEL_FROM_BYTES = 1_000_000
@@ -100,7 +100,7 @@ def export_data(store: GraphStore, predicates: Iterable[str] | None = None) -> s
     number — a type catalog's thousands of links — while it finds the subjects of one object directly.
     """
     if predicates is None:
-        return store.export(_N_TRIPLES).decode("utf-8") + _query_nt(store, _LINK_OWNERS)
+        return store.export(N_TRIPLES).decode("utf-8") + construct_text(store, _LINK_OWNERS)
     wanted = set(predicates)
     stored = sorted(wanted - {LINK_OF})
     # One query per core over an interleaved share of the predicates (the store answers them in parallel: 0.3 s
@@ -110,11 +110,7 @@ def export_data(store: GraphStore, predicates: Iterable[str] | None = None) -> s
     if LINK_OF in wanted:
         queries.append(_LINK_OWNERS)
     with ThreadPoolExecutor(len(queries), thread_name_prefix="shacl-export") as pool:
-        return "".join(pool.map(lambda query: _query_nt(store, query), queries))
-
-
-def _query_nt(store: GraphStore, construct: str) -> str:
-    return store.query_raw(construct, _N_TRIPLES).body.decode("utf-8")
+        return "".join(pool.map(lambda query: construct_text(store, query), queries))
 
 
 def target_sizes(store: GraphStore, shapes: ShapeSet) -> TargetSizes:

@@ -95,7 +95,7 @@ def neighbourhood(store: GraphStore, documents: list[str]) -> Neighbourhood:
     referenced |= _expected(store, [r["path"].value for r in docs], classes)
     referenced -= focus
     # The slice is kept as N-Triples text part by part; what is only passed on to the engine is fetched already
-    # serialised (``_construct_text``), so a type catalog's slice (millions of statements at 100x) never exists as
+    # serialised (``construct_text``), so a type catalog's slice (millions of statements at 100x) never exists as
     # one Python object per statement.
     texts = [_nt(own), _nt(about)]
     links_stated = [t for t in (*own, *about) if t.predicate == _LINK]
@@ -106,15 +106,15 @@ def neighbourhood(store: GraphStore, documents: list[str]) -> Neighbourhood:
     ids = {t.object for t in own if t.predicate.value == "http://purl.org/dc/terms/identifier"
            and t.subject.value in entities}
     if ids:
-        texts.append(_construct_text(store, _SAME_ID % " ".join(str(i) for i in ids)))
+        texts.append(construct_text(store, _SAME_ID % " ".join(str(i) for i in ids)))
     texts.append(_nt([ox.Triple(t.object, _LINK_OF, t.subject) for t in links_stated]))
     links = {t.object.value for t in own if t.predicate == _LINK} & focus
     return Neighbourhood(documents, focus, "".join(texts), links)
 
 
-def _construct_text(store: GraphStore, query: str) -> str:
-    """A CONSTRUCT's triples as N-Triples text, serialised by the store (ending in a newline, since the parts of a
-    slice are concatenated)."""
+def construct_text(store: GraphStore, query: str) -> str:
+    """A CONSTRUCT's triples as N-Triples text, serialised by the store, ending in a newline: callers concatenate
+    several answers (a slice's parts here, the export's per-core queries in :func:`shapes.engine.export_data`)."""
     text = store.query_raw(query, N_TRIPLES).body.decode("utf-8")
     return text if not text or text.endswith("\n") else text + "\n"
 
@@ -123,11 +123,11 @@ def _referenced(store: GraphStore, referenced: set[str], focus: set[str]) -> tup
     """What the shapes read about the referenced nodes, as text (none of it states ``ec:link``), and the ``ec:link``
     statements that link them back to a focus node, as triples (the caller derives ``ec:linkOf`` from them)."""
     values = _values(sorted(referenced))
-    texts = [_construct_text(store, _REFERENCED_FACTS % values), _construct_text(store, _REFERENCED_FILES % values)]
+    texts = [construct_text(store, _REFERENCED_FACTS % values), construct_text(store, _REFERENCED_FILES % values)]
     back = [(r["r"], r["l"]) for r in store.select(_LINKS_TO_FOCUS % _values(sorted(focus)))
             if r["r"].value in referenced]
     if back:
-        texts.append(_construct_text(store, _LINK_FACTS % " ".join(str(l) for _, l in back)))
+        texts.append(construct_text(store, _LINK_FACTS % " ".join(str(l) for _, l in back)))
     return "".join(texts), [ox.Triple(r, _LINK, l) for r, l in back]
 
 
