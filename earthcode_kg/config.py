@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from loaders.iris import DEFAULT_BASE_IRI, DEFAULT_SELF_PREFIX
+from loaders.iris import DEFAULT_BASE_IRI, DEFAULT_SELF_PREFIX, Minter
 
 ENV_PREFIX = "EARTHCODE_KG_"
 
@@ -55,6 +55,7 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.store:
             object.__setattr__(self, "store", default_store_path())
+        Minter(self.base_iri, self.self_prefix)  # refuses a base IRI nothing could be minted under (ValueError)
 
     @property
     def in_memory(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .iris import Minter, PathInfo
@@ -39,6 +40,11 @@ class Context:
     issues: list[LoadIssue] = field(default_factory=list)
     #: unmodelled fields per node, written once per node as a JSON object (see ``fields.extra``)
     extras: dict[str, dict] = field(default_factory=dict)
+    #: adds one statement; the collector's own method, not a wrapper around it (millions of calls per large load)
+    add: Callable[[str, str, str], None] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.add = self.triples.add
 
     @property
     def entity(self) -> str:
@@ -47,9 +53,6 @@ class Context:
     @property
     def doc(self) -> str:
         return "<" + self.doc_iri + ">"
-
-    def add(self, s: str, p: str, o: str) -> None:
-        self.triples.add(s, p, o)
 
     def error(self, message: str) -> None:
         self.issues.append(LoadIssue(self.path, "error", message))

@@ -13,6 +13,8 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
+import pyoxigraph as ox
+
 #: Where the public catalog is served; `self` hrefs under it map back to catalog paths (as the official validator does).
 DEFAULT_SELF_PREFIX = "https://esa-earthcode.github.io/open-science-catalog-metadata/"
 DEFAULT_BASE_IRI = "https://w3id.org/earthcode/"
@@ -57,6 +59,13 @@ class Minter:
 
     def __init__(self, base_iri: str = DEFAULT_BASE_IRI, self_prefix: str = DEFAULT_SELF_PREFIX) -> None:
         self.base = base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
+        # Every IRI we mint starts with one of these and bulk loads skip re-checking IRIs (store.embedded), so they
+        # are checked once, here.
+        for name, value in (("base IRI", self.base), ("self prefix", self_prefix)):
+            try:
+                ox.NamedNode(value)
+            except ValueError as e:
+                raise ValueError(f"{name} {value!r} is not an absolute IRI: {e}") from None
         self.self_prefix = self_prefix
         self._cache: dict[str, PathInfo] = {}
 
@@ -107,7 +116,10 @@ class Minter:
         href = href.strip()
         if href.startswith(self.self_prefix):
             return Target(unquote(urlsplit(href[len(self.self_prefix) :]).path) or "catalog.json", None)
-        parts = urlsplit(href)
+        try:
+            parts = urlsplit(href)
+        except ValueError:  # not even a URL (an unclosed IPv6 bracket): an external href no IRI can be made of
+            return Target(None, href)
         if parts.scheme or href.startswith("//"):
             return Target(None, href)
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), unquote(parts.path)))

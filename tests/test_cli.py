@@ -61,6 +61,12 @@ def test_a_malformed_query_is_a_usage_error(store_dir):
     assert result.exit_code == 2 and "invalid SPARQL" in result.output
 
 
+def test_a_base_iri_that_is_not_an_iri_is_a_usage_error(store_dir):
+    result = CliRunner().invoke(main, ["load", "--store", store_dir, "--base-iri", "my catalog"])
+    assert result.exit_code == 2
+    assert "base IRI 'my catalog/' is not an absolute IRI" in result.output
+
+
 def test_export_nquads_keeps_named_graphs(store_dir, tmp_path):
     run("load", "--store", store_dir)
     out = tmp_path / "dump.nq"

@@ -1,6 +1,8 @@
 """IRIs are minted from catalog paths under the base IRI, and hrefs resolve against the linking file."""
 
-from loaders.iris import DEFAULT_SELF_PREFIX, Minter
+import pytest
+
+from loaders.iris import DEFAULT_SELF_PREFIX, Minter, Target
 
 BASE = "https://example.org/kg/"
 m = Minter(BASE)
@@ -10,6 +12,17 @@ def test_entity_iris_are_minted_from_the_type_folder_and_the_folder_name():
     assert m.classify("products/polaris/collection.json").entity == BASE + "products/polaris"
     assert m.classify("workflows/polaris/record.json").entity == BASE + "workflows/polaris"
     assert m.classify("experiments/polaris/record.json").entity == BASE + "experiments/polaris"
+
+
+@pytest.mark.parametrize("base", ["not an iri", "relative/path/", "https://example.org/a b/"])
+def test_a_base_iri_nothing_valid_could_be_minted_under_is_refused(base):
+    with pytest.raises(ValueError, match="base IRI .* is not an absolute IRI"):
+        Minter(base)
+
+
+def test_a_self_prefix_that_is_not_an_iri_is_refused():
+    with pytest.raises(ValueError, match="self prefix"):
+        Minter(BASE, "esa earthcode/")
 
 
 def test_ids_reused_across_types_get_distinct_iris():
@@ -68,3 +81,8 @@ def test_hrefs_climbing_above_the_catalog_are_flagged():
 
 def test_a_bare_hostname_is_a_relative_href_that_resolves_inside_the_catalog():
     assert m.resolve("products/a/collection.json", "www.climate.esa.int").path == "products/a/www.climate.esa.int"
+
+
+def test_an_href_that_is_not_even_a_url_resolves_as_external():
+    """``urlsplit`` raises on it; the link must still resolve (and the loader warn), not end the file's mapping."""
+    assert m.resolve("products/x/collection.json", "http://[::1") == Target(None, "http://[::1")

@@ -1,7 +1,11 @@
 """How each kind of catalog file is described in RDF (on the bundled demo catalog)."""
 
+import json
+
 import pytest
 
+from loaders.documents import map_document
+from loaders.iris import Minter
 from tests.conftest import BASE
 from tests.rdf_helpers import ask, rows, values
 
@@ -117,3 +121,15 @@ def test_environment_yaml_keeps_the_conda_environment(demo_store):
 
 def test_the_ontology_is_loaded_next_to_the_data(demo_store):
     assert ask(demo_store, "ASK { GRAPH <https://w3id.org/earthcode/ontology> { ec:Product rdfs:subClassOf dcat:Dataset } }")
+
+
+def test_an_href_no_iri_can_be_made_of_is_a_warning_and_the_rest_of_the_file_still_maps():
+    doc = {"type": "Collection", "stac_version": "1.0.0", "id": "x", "title": "X",
+           "links": [{"rel": "related", "href": "http://[::1"}, {"rel": "via", "href": "https://ex.org/%zz"}]}
+    mapped = map_document(Minter(BASE), "products/x/collection.json", json.dumps(doc).encode())
+    assert [(i.severity, i.message) for i in mapped.issues if "href" in i.message] == [
+        ("warning", "link href 'http://[::1' is not a valid IRI"),
+        ("warning", "link href 'https://ex.org/%zz' is not a valid IRI"),
+    ]
+    assert not mapped.failed
+    assert b"<http://purl.org/dc/terms/title> \"X\"" in mapped.ntriples

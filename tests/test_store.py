@@ -8,6 +8,7 @@ import io
 import json
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -25,6 +26,7 @@ from earthcode_kg.store import (
 from earthcode_kg.store.base import GraphStore, NotAcceptable
 from earthcode_kg.store.bindings import BindingError
 from earthcode_kg.store.remote import RemoteStore, auth_headers, split_marker
+from tests.conftest import QUIRKS_CATALOG
 from tests.http_stubs import gateway, require_authorization, slow, unavailable
 from tests.oxigraph_server import OxigraphServer
 
@@ -333,6 +335,51 @@ def test_an_interrupted_reload_run_again_equals_a_clean_load(store, settings, ca
         ingest(Interrupting(store, after), catalog_copy, settings)
     ingest(store, catalog_copy, settings)
     assert canonical(store.export("application/n-quads")) == clean_load(catalog_copy, settings)
+
+
+# -- the embedded bulk path ------------------------------------------------------------------------------------------
+class OneByOne:
+    """A store that takes every document through ``replace_graph``: one SPARQL Update each, parsed strictly."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def __getattr__(self, name: str):
+        return getattr(self.store, name)
+
+    def replace_graphs(self, graphs) -> None:
+        for graph, ntriples in graphs:
+            self.store.replace_graph(graph, ntriples)
+
+
+#: hrefs no IRI can be made of (bad host, port, escape) or only by percent-encoding, and relative paths to encode
+HOSTILE_HREFS = ["http://[::1", "https://host:notaport/x", "https://ex.org/%zz", "http://a b/<c>", "http://ü.org/ä",
+                 "../../projects/a b/collection.json", "../../variables/ä{x}/catalog.json", "mailto:"]
+
+
+@pytest.fixture
+def hostile_catalog(catalog_copy) -> Path:
+    """The demo catalog with one product linking to every hostile href."""
+    path = catalog_copy / "products/arctic-sar-mosaics/collection.json"
+    doc = json.loads(path.read_text())
+    doc["links"] += [{"rel": "related", "href": href} for href in HOSTILE_HREFS]
+    path.write_text(json.dumps(doc))
+    return catalog_copy
+
+
+@pytest.mark.parametrize("catalog", ["hostile_catalog", QUIRKS_CATALOG], ids=["hostile-hrefs", "quirks"])
+def test_a_bulk_load_by_concurrent_lenient_writers_equals_a_strict_load_document_by_document(
+    request, tmp_path, settings, small_batches, catalog
+):
+    """The bulk path skips Oxigraph's IRI checks and runs several ``bulk_load`` calls at once (store.embedded); what
+    it stores must be exactly what strict, one-at-a-time loading stores — and re-parse strictly (``canonical``)."""
+    if isinstance(catalog, str):
+        catalog = request.getfixturevalue(catalog)
+    bulk = OxigraphStore(tmp_path / "store")
+    ingest(bulk, catalog, settings)
+    one_by_one = OxigraphStore()
+    ingest(OneByOne(one_by_one), catalog, settings)
+    assert canonical(bulk.export("application/n-quads")) == canonical(one_by_one.export("application/n-quads"))
 
 
 def test_the_commit_marker_is_split_from_a_documents_triples():

@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import queue
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -49,6 +47,7 @@ from .base import Bindings, NotAcceptable, QuerySyntaxError, QueryTimeout, RawRe
 from .bindings import bind
 from .embedded import ntriples_to_nquads
 from .formats import DEFAULTS, N_QUADS, N_TRIPLES, RESULTS, RESULTS_JSON, negotiate
+from .writers import run_steps
 
 if TYPE_CHECKING:
     from earthcode_kg.config import Settings
@@ -210,7 +209,7 @@ class RemoteStore:
             for batch in _batches((replace_update(g, nt) for g, nt in graphs), self.max_update_bytes):
                 yield lambda batch=batch: self.update(" ;\n".join(batch))
 
-        _pipeline(requests())
+        run_steps(requests(), name="remote-store-writer")
 
     def _bulk_post(self, graphs: Iterable[tuple[str, bytes]]) -> None:
         """Graphs being replaced are dropped, content is bulk-loaded as N-Quads, commit markers are written last."""
@@ -234,7 +233,7 @@ class RemoteStore:
             if chunk:
                 yield self._bulk_step(drops, chunk)
 
-        _pipeline(requests())
+        run_steps(requests(), name="remote-store-writer")
         if markers:  # only once every document's content is in
             self._send(self._gsp_request("POST", b"".join(markers), N_QUADS))
 
@@ -242,8 +241,9 @@ class RemoteStore:
         def step() -> None:
             for batch in _batches(drops, self.max_update_bytes):
                 self.update(" ;\n".join(batch))
-            # no_transaction: Oxigraph's bulk loader (2.3x faster); other stores ignore the parameter.
-            self._send(self._gsp_request("POST", b"".join(chunk), N_QUADS, no_transaction="true"))
+            # no_transaction: Oxigraph's bulk loader (2.3x faster); lenient: it skips re-checking IRIs, which the
+            # loaders already checked (see store.embedded). Other stores ignore both parameters.
+            self._send(self._gsp_request("POST", b"".join(chunk), N_QUADS, no_transaction="true", lenient="true"))
 
         return step
 
@@ -376,34 +376,3 @@ def _batches(items: Iterable[str], max_bytes: int) -> Iterator[list[str]]:
         size += n
     if batch:
         yield batch
-
-
-def _pipeline(steps: Iterable[Callable[[], object]]) -> None:
-    """Run ``steps`` in order on a writer thread while the caller's generator produces the next one.
-
-    Producing a step means mapping catalog files to RDF (Python, one core); running it is waiting on the server
-    (the other core), so the two overlap. The first failure stops the writer and is re-raised here.
-    """
-    pending: queue.Queue[Callable[[], object] | None] = queue.Queue(maxsize=2)
-    failure: list[BaseException] = []
-
-    def writer() -> None:
-        while (step := pending.get()) is not None:
-            if not failure:
-                try:
-                    step()
-                except BaseException as e:  # noqa: BLE001 — re-raised in the caller's thread
-                    failure.append(e)
-
-    thread = threading.Thread(target=writer, name="remote-store-writer", daemon=True)
-    thread.start()
-    try:
-        for step in steps:
-            if failure:
-                break
-            pending.put(step)
-    finally:
-        pending.put(None)
-        thread.join()
-    if failure:
-        raise failure[0]
