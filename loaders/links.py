@@ -69,7 +69,7 @@ def links(ctx: Context, subject: str, value: object, where: str = "links") -> No
         if title is not None:
             add(node, P_TITLE, lit(title))
         href = _string(ctx, link, "href", where, i)
-        if len(link) > 4 or not _LINK_KEYS.issuperset(link):
+        if not _LINK_KEYS.issuperset(link):  # fields besides rel, href, type and title
             for key, v in link.items():
                 if key not in _LINK_KEYS:
                     extra(ctx, node, key, v)
